@@ -1,0 +1,213 @@
+"""Plain data exchanged between pipeline stages.
+
+Stages never import each other; they take and return these dataclasses, and only
+``pipeline.py`` wires them together. Keep this module free of IO and heavy imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# An encoder turns texts into L2-normalised vectors (a numpy array of shape (n, d)).
+# The real one lives in embed.py; pure stages receive it as a plain callable.
+Encoder = Callable[[Sequence[str]], Any]
+
+
+@dataclass
+class FetchResult:
+    """What one HTTP fetch produced (feed or page)."""
+
+    url: str
+    status: int | None = None  # None when no response arrived at all
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    final_url: str | None = None
+    permanent_redirect: str | None = None  # new URL after 301/308, to persist
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False  # 304
+    gone: bool = False  # 410
+    retry_after: float | None = None  # seconds, from Retry-After
+    error: str | None = None  # human-readable reason when not ok
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and (self.not_modified or (self.status is not None and 200 <= self.status < 300))
+
+
+@dataclass
+class Entry:
+    """One item of a feed, as parsed (before the article page is fetched)."""
+
+    feed: str  # feed name from feeds.toml
+    entry_id: str  # stable identity: guid, else canonical link, else "h1:<hash>"
+    title: str
+    link: str | None
+    summary: str = ""  # plain text
+    content_html: str = ""  # the feed's own full content, if any
+    published: datetime | None = None
+    author: str | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """An article with its full text, as stored."""
+
+    id: int | None
+    entry_id: str
+    feed: str  # feed name
+    source: str  # outlet name shown to readers
+    url: str | None
+    title: str
+    text: str
+    published: datetime | None = None
+    author: str | None = None
+    site_name: str | None = None
+    image: str | None = None
+    lang: str | None = None
+    content_hash: str = ""
+    weight: float = 1.0  # source weight from feeds.toml
+    tags: list[str] = field(default_factory=list)
+    extraction: str = "page"  # "page" | "feed" (fallback) | "summary"
+
+    @property
+    def lead(self) -> str:
+        """First ~60 words: what the clustering embeds besides the title."""
+        words = self.text.split()
+        return " ".join(words[:60])
+
+
+@dataclass
+class Outlet:
+    """An outlet that carries a story, with the link to its article."""
+
+    name: str
+    url: str | None = None
+    weight: float = 1.0
+
+
+@dataclass
+class ArticleGroup:
+    """Near-identical copies (wire text) collapsed into one article with every outlet."""
+
+    primary: Article
+    copies: list[Article] = field(default_factory=list)
+    similarity: float = 1.0  # lowest similarity of a copy to the primary
+
+    @property
+    def articles(self) -> list[Article]:
+        return [self.primary, *self.copies]
+
+    @property
+    def outlets(self) -> list[Outlet]:
+        seen: dict[str, Outlet] = {}
+        for a in self.articles:
+            seen.setdefault(a.source, Outlet(a.source, a.url, a.weight))
+        return list(seen.values())
+
+
+@dataclass
+class MergeEvidence:
+    """Why two members of a story were merged."""
+
+    a: str  # entry_id of one article
+    b: str  # entry_id of the other
+    reason: str  # "wire copy", "same event"
+    cosine: float = 0.0
+    minhash: float | None = None
+    shared_entities: list[str] = field(default_factory=list)
+    hours_apart: float | None = None
+
+
+@dataclass
+class Takeaway:
+    text: str
+    outlets: list[Outlet] = field(default_factory=list)
+    new: bool = True  # False when an earlier digest already gave it
+
+
+@dataclass
+class Disagreement:
+    """Outlets give different values for the same fact."""
+
+    fact: str  # what the value is about, e.g. "active parameters"
+    values: dict[str, list[str]] = field(default_factory=dict)  # value -> outlet names
+
+    @property
+    def note(self) -> str:
+        parts = [f"{', '.join(outlets)} {'say' if len(outlets) > 1 else 'says'} {value}" for value, outlets in self.values.items()]
+        return f"Outlets differ on {self.fact}: " + "; ".join(parts) + "."
+
+
+@dataclass
+class Story:
+    id: str  # stable: derived from the earliest member's entry_id
+    groups: list[ArticleGroup]
+    evidence: list[MergeEvidence] = field(default_factory=list)
+    headline: str = ""
+    summary: str = ""  # one line
+    takeaways: list[Takeaway] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    topic: str = "Other"
+    score: float = 0.0
+    day: int = 1  # "Day 3" when it continues earlier coverage
+    earlier: list[tuple[str, str]] = field(default_factory=list)  # (date, permalink) of earlier coverage
+    has_news: bool = True
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for g in self.groups for a in g.articles]
+
+    @property
+    def outlets(self) -> list[Outlet]:
+        seen: dict[str, Outlet] = {}
+        for a in self.articles:
+            seen.setdefault(a.source, Outlet(a.source, a.url, a.weight))
+        return list(seen.values())
+
+    @property
+    def published(self) -> datetime | None:
+        dates = [a.published for a in self.articles if a.published]
+        return max(dates) if dates else None
+
+
+@dataclass
+class Section:
+    name: str
+    stories: list[Story] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class FeedHealth:
+    feed: str
+    url: str
+    ok: bool
+    status: int | None = None
+    items: int = 0
+    new_items: int = 0
+    error: str | None = None
+    consecutive_failures: int = 0
+    disabled: bool = False
+
+
+@dataclass
+class Digest:
+    date: str  # YYYY-MM-DD
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    feed_health: list[FeedHealth] = field(default_factory=list)
+    continuing_no_news: int = 0
+    generated_at: datetime | None = None
+    site_url: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stories(self) -> list[Story]:
+        return [s for sec in self.sections for s in sec.stories]
