@@ -1,3 +1,6 @@
+"""`python -m briefing`. Guarded: extraction workers (forkserver) import the main module again."""
+
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -211,3 +211,56 @@ class Digest:
     @property
     def stories(self) -> list[Story]:
         return [s for sec in self.sections for s in sec.stories]
+
+
+def _dt_from(value: Any) -> datetime | None:
+    if not value:
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def digest_to_dict(digest: Digest) -> dict[str, Any]:
+    """A JSON-ready dict of a digest (datetimes as ISO strings), to store it and render it again later."""
+    from dataclasses import asdict
+
+    def conv(obj: Any) -> Any:
+        if isinstance(obj, datetime):
+            return obj.isoformat()
+        if isinstance(obj, dict):
+            return {k: conv(v) for k, v in obj.items()}
+        if isinstance(obj, (list, tuple)):
+            return [conv(v) for v in obj]
+        return obj
+
+    return conv(asdict(digest))
+
+
+def digest_from_dict(d: dict[str, Any]) -> Digest:
+    """The inverse of digest_to_dict."""
+
+    def article(a: dict[str, Any]) -> Article:
+        return Article(**{**a, "published": _dt_from(a.get("published"))})
+
+    def story(s: dict[str, Any]) -> Story:
+        return Story(
+            **{
+                **s,
+                "groups": [
+                    ArticleGroup(primary=article(g["primary"]), copies=[article(c) for c in g["copies"]], similarity=g["similarity"])
+                    for g in s["groups"]
+                ],
+                "evidence": [MergeEvidence(**e) for e in s.get("evidence", [])],
+                "takeaways": [Takeaway(text=t["text"], outlets=[Outlet(**o) for o in t["outlets"]], new=t.get("new", True)) for t in s.get("takeaways", [])],
+                "disagreements": [Disagreement(**x) for x in s.get("disagreements", [])],
+                "earlier": [tuple(e) for e in s.get("earlier", [])],
+            }
+        )
+
+    return Digest(
+        **{
+            **d,
+            "sections": [Section(name=x["name"], stories=[story(s) for s in x["stories"]], description=x.get("description", "")) for x in d["sections"]],
+            "feed_health": [FeedHealth(**f) for f in d.get("feed_health", [])],
+            "generated_at": _dt_from(d.get("generated_at")),
+        }
+    )

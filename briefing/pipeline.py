@@ -1,18 +1,340 @@
-"""The only place where stages meet: each stage takes plain data and returns plain data."""
+"""The only place where stages meet: each stage takes plain data and returns plain data.
+
+One run: config -> fetch feeds -> parse -> rules -> fetch pages -> extract -> store -> embed ->
+dedupe -> cluster -> continuity -> summarize -> sections + rank -> render -> deliver. Every
+durable step is committed before the next one starts, so a run killed at any point loses nothing
+and the next run picks up where it stopped (articles stored are not fetched again, deliveries
+recorded are not sent again).
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from .config import Config
-from .models import Article, Encoder, Story
+import numpy as np
+
+from . import cluster as clustering
+from . import continuity, dedupe, extract, fetch, filters, parse, rank, render, summarize
+from .config import Config, FeedConfig, resolve_paths
+from .embed import Embedder
+from .errors import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
+from .models import (
+    Article,
+    Digest,
+    Encoder,
+    Entry,
+    FeedHealth,
+    FetchResult,
+    Story,
+    digest_from_dict,
+    digest_to_dict,
+)
+from .progress import Reporter
+from .store import Store
 
 
+@dataclass
+class RunResult:
+    exit_code: int
+    digest: Digest | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    outputs: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+# -- merging (shared with `briefing eval clustering`) --------------------------------------------
 def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> list[Story]:
     """embed -> dedupe -> cluster: the merging that both `briefing run` and `briefing eval clustering` use."""
-    raise NotImplementedError  # filled in by the story-merging work (issue 3)
+    if not articles:
+        return []
+    vectors = encoder([f"{a.title}. {a.lead}" for a in articles])
+    groups = dedupe.collapse_copies(articles, vectors)
+    return clustering.cluster_stories(
+        groups, encoder, threshold=cfg.cluster.threshold, window_hours=cfg.cluster.window_hours
+    )
 
 
-def run(cfg: Config, *, date: str | None = None, **options: Any) -> Any:
-    """One daily run; see RunResult. Filled in by the foundation work (issue 2)."""
-    raise NotImplementedError
+# -- the daily run -------------------------------------------------------------------------------
+def digest_clock(cfg: Config, date: str | None, now: datetime | None) -> tuple[str, datetime]:
+    """The digest's date and the reference time of the run (end of that day when replaying a date)."""
+    tz = ZoneInfo(cfg.briefing.timezone)
+    if date:
+        day = datetime.fromisoformat(date).date()
+        end = datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=tz)
+        current = now or datetime.now(UTC)
+        ref = min(end.astimezone(UTC), current) if current.astimezone(tz).date() == day else end.astimezone(UTC)
+        return day.isoformat(), ref
+    ref = (now or datetime.now(UTC)).astimezone(UTC)
+    return ref.astimezone(tz).date().isoformat(), ref
+
+
+def make_embedder(cfg: Config, store: Store | None, reporter: Reporter | None = None) -> Embedder:
+    return Embedder(
+        cfg.embed.model,
+        batch_size=cfg.embed.batch_size,
+        max_tokens=cfg.embed.max_tokens,
+        cache_get=store.get_embeddings if store else None,
+        cache_put=store.put_embeddings if store else None,
+    )
+
+
+def fetch_feeds(cfg: Config, store: Store, reporter: Reporter, now: datetime) -> tuple[list[tuple[FeedConfig, FetchResult | None]], list[str]]:
+    """Fetch every enabled feed that is not disabled or waiting out a Retry-After."""
+    requests: list[fetch.FetchRequest] = []
+    skipped: list[tuple[FeedConfig, None]] = []
+    notes: list[str] = []
+    for feed in cfg.feeds:
+        if not feed.enabled:
+            continue
+        state = store.ensure_feed(feed.name, feed.url)
+        if state.get("disabled"):
+            skipped.append((feed, None))
+            continue
+        until = state.get("retry_after_until")
+        if until and datetime.fromisoformat(until) > now:
+            notes.append(f"{feed.name}: waiting until {until} (Retry-After)")
+            skipped.append((feed, None))
+            continue
+        requests.append(
+            fetch.FetchRequest(
+                key=feed.name, url=state.get("permanent_url") or feed.url, etag=state.get("etag"),
+                last_modified=state.get("last_modified"), headers=feed.headers, user_agent=feed.user_agent, kind="feed",
+            )
+        )
+    with reporter.task("Fetching feeds", len(requests)) as advance:
+        results = fetch.fetch_many(requests, cfg.fetch, progress=lambda r: advance(1))
+    by_name = {feed.name: feed for feed in cfg.feeds}
+    return [(by_name[req.key], res) for req, res in zip(requests, results, strict=True)] + skipped, notes
+
+
+def _entry_text(entry: Entry) -> str:
+    return parse.html_to_text(entry.content_html) if entry.content_html else entry.summary
+
+
+def collect_articles(
+    cfg: Config, store: Store, fetched: list[tuple[FeedConfig, FetchResult | None]], reporter: Reporter, now: datetime,
+    stats: dict[str, Any],
+) -> dict[str, FeedHealth]:
+    """Parse feeds, apply rules, fetch and extract new pages, and store the articles."""
+    health: dict[str, FeedHealth] = {}
+    candidates: list[tuple[FeedConfig, Entry]] = []
+    for feed, res in fetched:
+        state = store.feed_state(feed.name) or {}
+        if res is None:
+            health[feed.name] = FeedHealth(
+                feed.name, feed.url, ok=not state.get("disabled"), status=state.get("last_status"),
+                error=state.get("disabled_reason") or state.get("last_error") or "skipped",
+                consecutive_failures=state.get("consecutive_failures", 0), disabled=bool(state.get("disabled")),
+            )
+            continue
+        entries: list[Entry] = []
+        error = res.error
+        if res.ok and not res.not_modified:
+            try:
+                entries = parse.parse_feed(feed.name, res.body, res.headers, res.final_url or feed.url, now=now)
+            except parse.FeedParseError as exc:
+                error = str(exc)
+        ok = error is None
+        state = store.record_feed_fetch(
+            feed.name, ok=ok, status=res.status, error=error,
+            etag=res.etag if ok else None, last_modified=res.last_modified if ok else None,
+            permanent_url=res.permanent_redirect, items=len(entries) if ok and not res.not_modified else None,
+            retry_after_until=fetch.retry_until(res, cfg.fetch.max_retry_after, now),
+            disable_reason="410 Gone: the feed was removed by its site; remove it from feeds.toml or set a new url" if res.gone else None,
+            max_failures=cfg.fetch.max_failures,
+        )
+        seen = store.seen_entry_ids(feed.name, [x.entry_id for x in entries])
+        new_entries = [e for e in entries if e.entry_id not in seen]
+        decisions = filters.filter_entries(new_entries, feed)
+        dropped = [(e.entry_id, e.title, e.link, e.published) for e, d in decisions if not d.keep]
+        if dropped:
+            store.mark_entries(feed.name, dropped, "dropped")
+        kept = [e for e, d in decisions if d.keep]
+        candidates += [(feed, e) for e in kept]
+        health[feed.name] = FeedHealth(
+            feed.name, feed.url, ok=ok, status=res.status, items=len(entries), new_items=len(kept), error=error,
+            consecutive_failures=state.get("consecutive_failures", 0), disabled=bool(state.get("disabled")),
+        )
+        stats["entries_seen"] = stats.get("entries_seen", 0) + len(entries) - len(new_entries)
+        stats["entries_dropped"] = stats.get("entries_dropped", 0) + len(dropped)
+
+    # newest first, so a cap on pages keeps what matters today
+    candidates.sort(key=lambda fe: fe[1].published or now, reverse=True)
+    page_wanted = [(f, e) for f, e in candidates if f.full_text and cfg.extract.enabled and e.link][: cfg.extract.max_pages]
+    wanted_ids = {(f.name, e.entry_id) for f, e in page_wanted}
+    requests = [fetch.FetchRequest(key=f"{f.name}\x1f{e.entry_id}", url=e.link, headers=f.headers, user_agent=f.user_agent, kind="page")
+                for f, e in page_wanted]
+    with reporter.task("Fetching pages", len(requests)) as advance:
+        pages = fetch.fetch_many(requests, cfg.fetch, progress=lambda r: advance(1))
+    page_by_key = {req.key: res for req, res in zip(requests, pages, strict=True)}
+    jobs = []
+    for f, e in page_wanted:
+        res = page_by_key[f"{f.name}\x1f{e.entry_id}"]
+        if res.ok and res.body:
+            jobs.append(extract.PageJob(key=f"{f.name}\x1f{e.entry_id}", url=res.final_url or e.link or "", html=res.body, feed_text=_entry_text(e)))
+        else:
+            stats["page_errors"] = stats.get("page_errors", 0) + 1
+    with reporter.task("Extracting", len(jobs)) as advance:
+        extracted = {x.key: x for x in extract.extract_pages(
+            jobs, workers=cfg.extract.workers, timeout=cfg.extract.page_timeout, min_chars=cfg.extract.min_chars,
+            progress=lambda r: advance(1))}
+
+    articles: list[Article] = []
+    dropped_after: dict[str, list[tuple[str, str, str | None, datetime | None]]] = {}
+    for f, e in candidates:
+        key = f"{f.name}\x1f{e.entry_id}"
+        x = extracted.get(key)
+        text = x.text if x and x.text else _entry_text(e)
+        method = (x.method if x and x.text else ("feed" if e.content_html else "summary")) if (f.name, e.entry_id) in wanted_ids else ("feed" if e.content_html else "summary")
+        article = Article(
+            id=None, entry_id=e.entry_id, feed=f.name, source=f.name, url=e.link, title=e.title or (x.title if x else "") or "",
+            text=text or e.title, published=e.published or now, author=e.author or (x.author if x else None),
+            site_name=x.site_name if x else None, image=e.image or (x.image if x else None), lang=x.lang if x else None,
+            content_hash=parse.content_hash(e.title, text or ""), weight=f.weight, tags=list(f.tags), extraction=method,
+        )
+        decision = filters.filter_article(article, f)
+        if decision.keep:
+            articles.append(article)
+        else:
+            dropped_after.setdefault(f.name, []).append((e.entry_id, e.title, e.link, e.published))
+    for feed_name, rows in dropped_after.items():
+        store.mark_entries(feed_name, rows, "dropped")
+    store.save_articles(articles)
+    stats["articles_new"] = len(articles)
+    stats["entries_dropped"] = stats.get("entries_dropped", 0) + sum(len(v) for v in dropped_after.values())
+    stats["pages_extracted"] = sum(1 for x in extracted.values() if x.method == "page")
+    return health
+
+
+def build_digest(
+    cfg: Config, store: Store, date: str, now: datetime, encoder: Encoder, health: list[FeedHealth], reporter: Reporter,
+    *, record: bool = True,
+) -> Digest:
+    """Cluster the window's articles into stories, continue earlier stories, summarize, rank, section."""
+    start = now - timedelta(hours=cfg.briefing.window_hours)
+    articles = store.articles_between(start, now + timedelta(seconds=1))
+    reporter.log(f"Merging {len(articles)} articles from the last {cfg.briefing.window_hours} hours")
+    stories = merge_stories(articles, encoder, cfg)
+    history = continuity.load_history(store, before=date)
+    stories = continuity.link_stories(stories, history, encoder, date=date)
+    with reporter.task("Summarizing", len(stories)) as advance:
+        for story in stories:
+            summarize_one(story, encoder, cfg, store)
+            advance(1)
+    fresh, no_news = continuity.keep_new(stories, history, encoder)
+    ranked = rank.rank_stories(fresh, now=now, topics=cfg.topics)[: cfg.briefing.max_stories]
+    sections = clustering.assign_sections(ranked, cfg.topics, encoder)
+    digest = Digest(
+        date=date, title=cfg.briefing.title, sections=sections, feed_health=health, continuing_no_news=len(no_news),
+        generated_at=datetime.now(UTC), site_url=cfg.briefing.site_url or None,
+        stats={"articles": len(articles), "outlets": len({a.source for a in articles}), "stories": len(ranked)},
+    )
+    if record:
+        continuity.record(store, digest, stories, encoder)
+    return digest
+
+
+def summarize_one(story: Story, encoder: Encoder, cfg: Config, store: Store | None) -> None:
+    s = cfg.summarizer
+    summarize.summarize_story(story, encoder, takeaways=s.takeaways, max_words=s.max_words)
+    if s.kind == "llm":
+        from . import llm
+
+        llm.apply_llm(story, s, cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None)
+
+
+def write_outputs(cfg: Config, store: Store, digest: Digest, out_dir: Path) -> list[Path]:
+    outputs: list[Path] = []
+    if cfg.output.web:
+        history = [digest_from_dict(d) for d in (store.get_digest(x) for x in store.digest_dates()) if d]
+        outputs += render.write_site(out_dir, digest, history, fmt=cfg.output.format)
+    if cfg.output.email_files:
+        from . import deliver
+
+        outputs += deliver.write_eml_files(digest, cfg, out_dir)
+    return outputs
+
+
+def run(
+    cfg: Config,
+    *,
+    date: str | None = None,
+    now: datetime | None = None,
+    reporter: Reporter | None = None,
+    send: bool = True,
+    out_dir: Path | None = None,
+    store: Store | None = None,
+) -> RunResult:
+    """One daily run. The caller holds the run lock."""
+    reporter = reporter or Reporter(quiet=True)
+    paths = resolve_paths(cfg)
+    out_dir = Path(out_dir) if out_dir else paths.output
+    own_store = store is None
+    store = store or Store(paths.db)
+    stats: dict[str, Any] = {}
+    problems: list[str] = []
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    date, ref = digest_clock(cfg, date, now)
+    run_id = store.start_run(date)
+    try:
+        fetched, notes = fetch_feeds(cfg, store, reporter, ref)
+        timings["fetch_feeds"] = time.monotonic() - t0
+        health_map = collect_articles(cfg, store, fetched, reporter, ref, stats)
+        timings["collect"] = time.monotonic() - t0 - timings["fetch_feeds"]
+        health = [health_map[f.name] for f in cfg.feeds if f.name in health_map]
+        stats["feeds_ok"] = sum(1 for h in health if h.ok)
+        stats["feeds_failed"] = sum(1 for h in health if not h.ok)
+        problems += [f"feed {h.feed}: {h.error}" + (" (disabled)" if h.disabled else "") for h in health if not h.ok]
+        problems += notes
+        encoder = make_embedder(cfg, store, reporter)
+        t1 = time.monotonic()
+        digest = build_digest(cfg, store, date, ref, encoder, health, reporter)
+        timings["digest"] = time.monotonic() - t1
+        stats["stories"] = len(digest.stories)
+        stats["continuing_no_news"] = digest.continuing_no_news
+        store.save_digest(date, digest.title, digest_to_dict(digest), [
+            {"id": s.id, "rank": i, "headline": s.headline, "takeaways": [t.text for t in s.takeaways]}
+            for i, s in enumerate(digest.stories)
+        ])
+        outputs = write_outputs(cfg, store, digest, out_dir)
+        exit_code = EXIT_OK if digest.stories else EXIT_NOTHING
+        if not digest.stories and stats["feeds_ok"] == 0 and health:
+            exit_code = EXIT_FAILED
+            problems.append("no feed could be fetched and no stored articles fall in the window: nothing was produced")
+        if send and cfg.email.enabled:
+            from . import deliver
+
+            report = deliver.deliver_digest(digest, cfg, store)
+            stats["emails_sent"] = report.sent
+            stats["emails_failed"] = len(report.failed)
+            if report.failed:
+                problems += [f"mail to {addr}: {err}" for addr, err in report.failed]
+                exit_code = EXIT_PARTIAL if exit_code == EXIT_OK else exit_code
+        stats["seconds"] = round(time.monotonic() - t0, 2)
+        stats["timings"] = {k: round(v, 2) for k, v in timings.items()}
+        store.finish_run(run_id, "ok" if exit_code in (EXIT_OK, EXIT_NOTHING) else "partial", stats)
+        return RunResult(exit_code, digest, stats, outputs, problems)
+    except BaseException:
+        store.finish_run(run_id, "failed", stats)
+        raise
+    finally:
+        if own_store:
+            store.close()
+
+
+def stored_digest(store: Store, date: str | None) -> Digest | None:
+    dates = store.digest_dates()
+    if not dates:
+        return None
+    data = store.get_digest(date or dates[0])
+    return digest_from_dict(data) if data else None
+
+
+def vectors_of(texts: list[str], encoder: Encoder) -> np.ndarray:
+    return np.asarray(encoder(texts), dtype=np.float32)
