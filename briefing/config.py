@@ -224,6 +224,7 @@ def _check_items(
             continue
         label = f' ("{item["name"]}")' if isinstance(item.get("name"), str) else ""
         ok = True
+        clean: dict[str, Any] = {}
         for key in required:
             if key not in item:
                 problems.append(f"{where}{label}: missing key {key}; fix: add {key} = {schema[key][2]}")
@@ -231,14 +232,17 @@ def _check_items(
         for key, value in item.items():
             if key not in schema:
                 problems.append(f"{where}.{key}{label}: unknown key; {_suggest(key, list(schema))}")
-                ok = False
             elif not _is_type(value, schema[key][0]):
                 problems.append(
                     f"{where}.{key}{label} = {_show(value)}: expected {_type_name(schema[key][0])}; fix: {schema[key][2]}"
                 )
-                ok = False
+                ok = ok and key not in required
+            else:
+                clean[key] = value
+        # an item with only optional problems is still checked further, so every problem shows at once
         if ok:
-            good.append(item)
+            clean["__index__"] = i
+            good.append(clean)
     return good
 
 
@@ -446,8 +450,7 @@ def build_config(user: dict[str, Any], defaults: dict[str, Any], path: Path | No
     names: set[str] = set()
     rules = sections["rules"]
     for i, item in enumerate(_check_items(user.get("feeds", []), "feeds", FEED_KEYS, problems, ("name", "url")), 1):
-        index = user["feeds"].index(item) + 1 if isinstance(user.get("feeds"), list) else i
-        where = f"feeds[{index}]"
+        where = f"feeds[{item.pop('__index__', i)}]"
         if problem := check_url(item["url"]):
             problems.append(f'{where}.url = {_show(item["url"])} ("{item["name"]}"): {problem}; fix: e.g. "https://example.com/feed.xml"')
         if item["name"] in names:
@@ -460,7 +463,7 @@ def build_config(user: dict[str, Any], defaults: dict[str, Any], path: Path | No
             compile_rule(s, f"rules.{key}[{i + 1}]", problems)
 
     topics = [
-        Topic(**{k: v for k, v in t.items()})
+        Topic(**{k: v for k, v in t.items() if k != "__index__"})
         for t in _check_items(user.get("topics", []), "topics", TOPIC_KEYS, problems, ("name",))
     ]
     subscribers_raw = _check_items(user.get("subscribers", []), "subscribers", SUBSCRIBER_KEYS, problems, ("address",))
@@ -475,7 +478,7 @@ def build_config(user: dict[str, Any], defaults: dict[str, Any], path: Path | No
     subscribers = []
     topic_names = {t.name for t in topics}
     for s in subscribers_raw:
-        sub = Subscriber(**s)
+        sub = Subscriber(**{k: v for k, v in s.items() if k != "__index__"})
         if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.?[^@\s<>]*", sub.address):
             problems.append(f"subscribers: address {_show(sub.address)} is not an e-mail address; fix: e.g. \"ada@example.org\"")
         if sub.format not in ("full", "brief"):
@@ -485,8 +488,7 @@ def build_config(user: dict[str, Any], defaults: dict[str, Any], path: Path | No
                 problems.append(f'subscribers: {sub.address}: unknown topic "{name}"; {_suggest(name, sorted(topic_names))}')
         subscribers.append(sub)
 
-    if not problems:
-        _check_values(sections, problems)
+    _check_values(sections, problems)
     if "password" in sections.get("smtp", {}) or "password" in plain.get("smtp", {}):
         pass  # unknown key reported above; the warning below explains why
     if isinstance(plain.get("smtp"), dict) and "password" in plain["smtp"]:
