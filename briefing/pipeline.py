@@ -219,7 +219,12 @@ def build_digest(
     start = now - timedelta(hours=cfg.briefing.window_hours)
     articles = store.articles_between(start, now + timedelta(seconds=1))
     reporter.log(f"Merging {len(articles)} articles from the last {cfg.briefing.window_hours} hours")
-    stories = merge_stories(articles, encoder, cfg)
+    with reporter.task("Embedding", len(articles)) as advance:
+        if isinstance(encoder, Embedder):
+            encoder.progress = advance
+        stories = merge_stories(articles, encoder, cfg)
+        if isinstance(encoder, Embedder):
+            encoder.progress = None
     history = continuity.load_history(store, before=date)
     stories = continuity.link_stories(stories, history, encoder, date=date)
     with reporter.task("Summarizing", len(stories)) as advance:
