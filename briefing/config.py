@@ -559,8 +559,13 @@ def build_config(user: dict[str, Any], defaults: dict[str, Any], path: Path | No
         {k: sections["rules"][k] for k in RULE_KEYS if k in user_rules}, "rules", "", "[rules]", problems
     )
     raw_feeds = user.get("feeds") if isinstance(user.get("feeds"), list) else []
-    for i, item in enumerate(_check_items(user.get("feeds", []), "feeds", FEED_KEYS, problems, ("name", "url")), 1):
-        index = next((j for j, x in enumerate(raw_feeds, 1) if x is item), i)
+    _check_items(user.get("feeds", []), "feeds", FEED_KEYS, problems, ("name", "url"))
+    # Keep checking a feed after a bad key (its rules, url, headers), so every problem shows at once;
+    # only keys of the wrong type are left out of what is checked further.
+    for index, raw in enumerate(raw_feeds, 1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not isinstance(raw.get("url"), str):
+            continue
+        item = {k: v for k, v in raw.items() if k in FEED_KEYS and _is_type(v, FEED_KEYS[k][0])}
         where = f"feeds[{index}]"
         if problem := check_url(item["url"]):
             problems.append(f'{where}.url = {_show(item["url"])} ("{item["name"]}"): {problem}; fix: e.g. "https://example.com/feed.xml"')
