@@ -8,6 +8,7 @@ collected with its path (``feeds[3].url``), the bad value and a fix, and raised 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import ipaddress
 import os
@@ -458,7 +459,7 @@ def _resolve_feed_settings(
     values: dict[str, Any] = {}
     provenance: dict[str, str] = {}
     for key, (_, default, _help) in FEED_SETTINGS.items():
-        values[key], provenance[key] = (list(default) if isinstance(default, list) else dict(default) if isinstance(default, dict) else default), "default"
+        values[key], provenance[key] = copy.deepcopy(default), "default"
     for origin, level in levels:
         for key, value in level.items():
             if key in ACCUMULATE:

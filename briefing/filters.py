@@ -57,9 +57,11 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def _first_match(rules: list[Rule], values: dict[str, str]) -> tuple[Rule, str] | None:
+def _first_match(
+    rules: list[Rule], values: dict[str, str], summary_only: dict[str, str] | None = None
+) -> tuple[Rule, str] | None:
     for rule in rules:
-        where = rule.match_field(values)
+        where = rule.match_field(summary_only if summary_only and rule.fields == ("summary",) else values)
         if where is not None:
             return rule, where
     return None
@@ -77,14 +79,20 @@ def _included(rule: Rule, where: str) -> str:
     return f'matched include rule "{rule.source}" ({where}){_origin(rule)}'
 
 
-def _rules_decision(values: dict[str, str], feed: FeedConfig, text_known: bool) -> Decision:
-    """Exclude rules first (an exclusion always wins), then include rules."""
-    hit = _first_match(feed.exclude, values)
+def _rules_decision(
+    values: dict[str, str], feed: FeedConfig, text_known: bool, summary_only: dict[str, str] | None = None
+) -> Decision:
+    """Exclude rules first (an exclusion always wins), then include rules.
+
+    ``summary_only`` holds the values a rule reading only the summary sees when the real summary
+    is gone (after extraction the article's lead stands in).
+    """
+    hit = _first_match(feed.exclude, values, summary_only)
     if hit:
         return Decision(False, _excluded(*hit))
     if not feed.include:
         return Decision(True, "kept (no include rules)")
-    hit = _first_match(feed.include, values)
+    hit = _first_match(feed.include, values, summary_only)
     if hit:
         return Decision(True, _included(*hit))
     if not text_known and any("text" in r.fields for r in feed.include):
@@ -92,11 +100,13 @@ def _rules_decision(values: dict[str, str], feed: FeedConfig, text_known: bool) 
     return Decision(False, "not matched by any include rule")
 
 
-def _entry_values(entry: Entry) -> dict[str, str]:
+def _entry_values(entry: Entry, fetch_page: bool) -> dict[str, str]:
+    content = plain_text(entry.content_html)
     return {
         "title": entry.title or "",
         "summary": entry.summary or "",
-        "text": plain_text(entry.content_html),
+        # without a page fetch the article's text will be the feed's content, else its summary
+        "text": content if fetch_page else (content or entry.summary or ""),
         "url": entry.link or "",
     }
 
@@ -109,19 +119,22 @@ def _newest_first_key(item: tuple[int, Entry]) -> tuple[int, float, int]:
     return (0, -ts.timestamp(), index)
 
 
-def filter_entries(entries: list[Entry], feed: FeedConfig) -> list[tuple[Entry, Decision]]:
+def filter_entries(
+    entries: list[Entry], feed: FeedConfig, fetch_page: bool | None = None
+) -> list[tuple[Entry, Decision]]:
     """Decide for each parsed entry, in the feed's order; pass only entries new to this run.
 
     Rules read title, summary, URL and the feed's own content as text. When the article page
     will be fetched (``full_text``), the feed's content may be a teaser, so an entry no include
     rule matched stays (``pending``) if a rule could match the full text; ``filter_article``
     decides then. ``max_items`` keeps the newest N of the entries the rules keep.
+    ``fetch_page`` defaults to the feed's ``full_text``; pass False when [extract] is off.
     """
+    if fetch_page is None:
+        fetch_page = feed.full_text
     decisions: list[Decision] = []
     for entry in entries:
-        values = _entry_values(entry)
-        text_known = bool(values["text"]) and not feed.full_text
-        decisions.append(_rules_decision(values, feed, text_known))
+        decisions.append(_rules_decision(_entry_values(entry, fetch_page), feed, text_known=not fetch_page))
     kept = [(i, e) for i, (e, d) in enumerate(zip(entries, decisions, strict=True)) if d.keep]
     if len(kept) > feed.max_items:
         for i, _entry in sorted(kept, key=_newest_first_key)[feed.max_items :]:
@@ -175,11 +188,12 @@ def filter_article(article: Article, feed: FeedConfig, summary: str | None = Non
     """
     values = {
         "title": article.title or "",
-        "summary": summary if summary is not None else article.lead,
+        "summary": summary or "",
         "text": article.text or "",
         "url": article.url or "",
     }
-    rules = _rules_decision(values, feed, text_known=True)
+    summary_only = {**values, "summary": article.lead} if summary is None else None
+    rules = _rules_decision(values, feed, text_known=True, summary_only=summary_only)
     if not rules.keep:
         if rules.reason.startswith("not matched"):
             return Decision(False, "not matched by any include rule (full text checked)")

@@ -64,7 +64,7 @@ def preview_feed(feed: FeedConfig, entries: list[Entry], article_fn: ArticleFn |
     preview = FeedPreview(feed=feed)
     uses_page = feed.full_text and extract_enabled
     second_pass = feed.min_length or feed.languages or any("text" in r.fields for r in feed.include + feed.exclude)
-    for entry, decision in filter_entries(entries, feed):
+    for entry, decision in filter_entries(entries, feed, fetch_page=uses_page):
         if decision.keep:
             article: Article | None = None
             if article_fn is not None:
