@@ -8,12 +8,14 @@ stored entries for a look without network. Nothing is written anywhere.
 from __future__ import annotations
 
 import difflib
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from .config import Config, FeedConfig
-from .errors import BriefingError
+from .errors import EXIT_PARTIAL, BriefingError
 from .filters import Decision, entry_as_article, filter_article, filter_entries
 from .models import Article, Entry
 
@@ -131,3 +133,16 @@ def format_preview(previews: list[FeedPreview], title_width: int = 64) -> str:
     if not previews:
         out.append("No feeds to preview.")
     return "\n".join(out)
+
+
+def cli_feeds_preview(
+    cfg: Config,
+    fetch_fn: FetchFn,
+    names: list[str] | None = None,
+    article_fn: ArticleFn | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Entry point for `briefing feeds preview [NAME...]`: 0, or 3 (partial) when a feed could not be read."""
+    previews = preview_feeds(cfg, fetch_fn, names, article_fn)
+    (out or sys.stdout).write(format_preview(previews) + "\n")
+    return EXIT_PARTIAL if any(p.error for p in previews) else 0
