@@ -256,3 +256,29 @@ def test_extract_disabled_shows_in_full_text(tmp_path):
     cfg = load(tmp_path, LAYERED + "\n[extract]\nenabled = false\n")
     rows = [ln for ln in format_config_show(cfg, "Lab Two").splitlines() if ln.strip().startswith("full_text")]
     assert rows[0].split()[1:] == ["false", "[extract].enabled"]
+
+
+def test_feed_opts_out_of_inherited_include_with_an_empty_list(tmp_path):
+    cfg = load(
+        tmp_path,
+        """
+        [rules]
+        include = ["AI"]
+        min_length = 100
+
+        [[feeds]]
+        name = "Everything"
+        url = "https://all.example.org/rss"
+        include = []
+        min_length = 0
+
+        [[feeds]]
+        name = "Filtered"
+        url = "https://some.example.org/rss"
+        """,
+    )
+    every, filtered = cfg.feeds
+    assert every.include == [] and every.provenance["include"] == "feed"
+    assert every.min_length == 0 and every.provenance["min_length"] == "feed"
+    assert [r.source for r in filtered.include] == ["AI"] and filtered.provenance["include"] == "[rules]"
+    assert filtered.min_length == 100

@@ -161,3 +161,14 @@ def test_article_pass_applies_excludes_on_text_and_url(tmp_path):
     )
     kept = filter_article(article("Model", ENGLISH), f)
     assert (kept.keep, kept.reason) == (True, "kept (no include rules)")
+
+
+def test_summary_rule_reads_entry_summary_then_article_lead(tmp_path):
+    f = feed(tmp_path, 'exclude = ["summary:re:^Advertisement"]\n')
+    [(_, d)] = filter_entries([entry(1, "Deal", "Advertisement: buy now")], f)
+    assert d.reason == 'excluded by rule "summary:re:^Advertisement" (summary)'
+    # after extraction, without the entry's summary, the article's lead stands in for it
+    assert not filter_article(article("Deal", "Advertisement. " + ENGLISH), f).keep
+    assert filter_article(article("Deal", ENGLISH + " Advertisement."), f).keep
+    # given the entry's summary, that is what the rule reads
+    assert filter_article(article("Deal", "Advertisement. " + ENGLISH), f, summary="A new model").keep
