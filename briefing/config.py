@@ -8,6 +8,7 @@ collected with its path (``feeds[3].url``), the bad value and a fix, and raised 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import ipaddress
 import os
@@ -61,7 +62,15 @@ SUBSCRIBER_KEYS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
     "topics": (list, [], "topic names to include (empty = all)"),
     "mute": (list, [], "topic names to leave out"),
 }
-RULE_KEYS = ("include", "exclude", "min_length", "languages")
+# Keys the global [rules] table may set for every feed (defaults.toml lists them).
+RULE_KEYS = ("include", "exclude", "min_length", "max_items", "languages")
+# How a more specific level combines with a less specific one. Everything else: the most
+# specific level that sets the key wins outright (feed > [groups.X] > [rules] > default).
+ACCUMULATE = ("exclude", "tags")  # every level adds its own: a global "sponsored" exclude survives a feed's own
+MERGE_TABLES = ("headers",)  # merged by header name; the most specific level wins per header
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_FIELD_ALIASES = {"body": "text", "content": "text", "headline": "title", "link": "url", "description": "summary"}
 CHOICES = {
     "summarizer.kind": ("extractive", "llm"),
     "output.format": ("full", "brief"),
@@ -76,9 +85,17 @@ class Rule:
     source: str
     pattern: re.Pattern[str]
     fields: tuple[str, ...]
+    origin: str = ""  # where it was written: "[rules]", "[groups.labs]" or "feed"
 
     def matches(self, values: dict[str, str]) -> bool:
-        return any(self.pattern.search(values.get(f) or "") for f in self.fields)
+        return self.match_field(values) is not None
+
+    def match_field(self, values: dict[str, str]) -> str | None:
+        """The first of this rule's fields whose value matches, or None (for "why" messages)."""
+        for f in self.fields:
+            if self.pattern.search(values.get(f) or ""):
+                return f
+        return None
 
 
 @dataclass
@@ -98,7 +115,8 @@ class FeedConfig:
     full_text: bool = True
     user_agent: str = ""
     headers: dict[str, str] = field(default_factory=dict)
-    provenance: dict[str, str] = field(default_factory=dict)  # key -> "default" | "rules" | "group x" | "feed"
+    # key -> "default" | "[rules]" | "[groups.NAME]" | "feed"; accumulated keys join theirs with " + "
+    provenance: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)  # raw settings in force, for `config show`
 
 
@@ -170,31 +188,55 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def compile_rule(source: Any, where: str, problems: list[str]) -> Rule | None:
-    """Parse ``[field:][re:]pattern``; plain words match whole words, case-insensitively."""
+def compile_rule(source: Any, where: str, problems: list[str], origin: str = "") -> Rule | None:
+    """Parse ``[field:][re:]pattern``; plain words match whole words, case-insensitively.
+
+    ``field`` is title, summary, text or url (default: title, summary and text). A plain rule on
+    url matches a substring (``url:/podcast/``). Problems name ``where`` and, for a regular
+    expression, the position of the error inside the pattern.
+    """
+    example = 'fix: e.g. "GPT-5", "title:re:^Sponsored" or "url:/podcast/"'
     if not isinstance(source, str) or not source.strip():
-        problems.append(f"{where} = {_show(source)}: a rule is a non-empty string; fix: e.g. \"GPT-5\" or \"title:re:^Sponsored\"")
+        problems.append(f"{where} = {_show(source)}: a rule is a non-empty string; {example}")
         return None
     rest = source
     fields: tuple[str, ...] = ("title", "summary", "text")
     head, sep, tail = rest.partition(":")
-    if sep and head in RULE_FIELDS:
-        fields, rest = (head,), tail
+    if sep and head.lower() in RULE_FIELDS:
+        fields, rest = (head.lower(),), tail
+    elif sep and re.fullmatch(r"[A-Za-z]{3,12}", head) and head.lower() not in ("re", "http", "https"):
+        guess = _FIELD_ALIASES.get(head.lower()) or next(iter(difflib.get_close_matches(head.lower(), RULE_FIELDS, 1, 0.75)), None)
+        if guess:
+            problems.append(f'{where} = {_show(source)}: unknown field "{head}"; did you mean "{guess}:"? (fields: title, summary, text, url)')
+            return None
     if rest.startswith("re:"):
+        expr = rest[3:]
+        if not expr:
+            problems.append(f"{where} = {_show(source)}: empty regular expression (it would match everything); {example}")
+            return None
         try:
-            pattern = re.compile(rest[3:], re.IGNORECASE)
+            pattern = re.compile(expr, re.IGNORECASE)
         except re.error as exc:
-            pos = f" at position {exc.pos}" if exc.pos is not None else ""
+            pos = ""
+            if exc.pos is not None:
+                pos = f" at position {exc.pos} of the pattern {expr!r}"
+                if exc.pos > 0:
+                    pos += f" (here: {expr[: exc.pos]!r} >>> {expr[exc.pos :]!r})"
             problems.append(
-                f"{where} = {_show(source)}: bad regular expression{pos}: {exc.msg}; fix: correct the pattern or escape special characters with \\\\"
+                f"{where} = {_show(source)}: bad regular expression{pos}: {exc.msg}; "
+                "fix: correct the pattern, or escape special characters with a backslash (in TOML, \\\\ or a 'literal string')"
             )
             return None
     else:
+        if not rest.strip():
+            problems.append(f"{where} = {_show(source)}: nothing to match after {head}:; {example}")
+            return None
         if fields == ("url",):
             pattern = re.compile(re.escape(rest), re.IGNORECASE)
         else:
-            pattern = re.compile(r"(?<!\w)" + re.escape(rest).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE)
-    return Rule(source=source, pattern=pattern, fields=fields)
+            words = r"\s+".join(re.escape(w) for w in rest.split())
+            pattern = re.compile(r"(?<!\w)" + words + r"(?!\w)", re.IGNORECASE)
+    return Rule(source=source, pattern=pattern, fields=fields, origin=origin)
 
 
 def check_url(value: str) -> str | None:
@@ -349,35 +391,95 @@ def _zone_names() -> list[str]:
     return sorted(available_timezones())
 
 
+def _check_settings(raw: dict[str, Any], where: str, label: str, origin: str, problems: list[str]) -> dict[str, Any]:
+    """Validate the values of one level (feed, group or [rules]) once; return them with rules compiled.
+
+    Values whose type is wrong were already reported and dropped by the caller; this checks what a
+    type cannot say (ranges, codes, header names, regular expressions). Bad values are dropped.
+    """
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in FEED_SETTINGS:
+            continue
+        at = f"{where}.{key}{label}"
+        if key in ("include", "exclude"):
+            compiled = [compile_rule(v, f"{where}.{key}[{i}]{label}", problems, origin) for i, v in enumerate(value, 1)]
+            out[key] = [r for r in compiled if r is not None]
+            continue
+        if key == "tags":
+            bad = [x for x in value if not isinstance(x, str) or not x.strip()]
+            if bad:
+                problems.append(f"{at} = {_show(value)}: tags are non-empty strings; fix: {FEED_SETTINGS[key][2]}")
+                continue
+        elif key == "languages":
+            bad = [x for x in value if not isinstance(x, str) or not _LANG.match(x)]
+            if bad:
+                problems.append(f"{at}: {_show(bad[0])} is not a language code; fix: {FEED_SETTINGS[key][2]}")
+                continue
+            value = list(dict.fromkeys(re.split(r"[-_]", x)[0].lower() for x in value))
+        elif key == "headers":
+            bad_name = next((k for k in value if not _HEADER_NAME.match(k)), None)
+            bad_value = next((k for k, v in value.items() if not isinstance(v, str) or "\n" in v or "\r" in v), None)
+            if bad_name is not None:
+                problems.append(f"{at}: {_show(bad_name)} is not a valid header name; fix: letters, digits and - only, e.g. Referer")
+                continue
+            if bad_value is not None:
+                problems.append(f"{at}.{bad_value}: the value must be a one-line string; fix: {FEED_SETTINGS[key][2]}")
+                continue
+        elif key == "user_agent" and ("\n" in value or "\r" in value):
+            problems.append(f"{at}: must be one line; fix: {FEED_SETTINGS[key][2]}")
+            continue
+        elif key == "weight" and value < 0:
+            problems.append(f"{at} = {value}: must be 0 or more; fix: {FEED_SETTINGS[key][2]}")
+            continue
+        elif key == "min_length" and value < 0:
+            problems.append(f"{at} = {value}: must be 0 or more (0 = no minimum); fix: {FEED_SETTINGS[key][2]}")
+            continue
+        elif key == "max_items" and value < 1:
+            problems.append(f"{at} = {value}: must be at least 1; fix: {FEED_SETTINGS[key][2]}")
+            continue
+        out[key] = value
+    return out
+
+
 def _resolve_feed_settings(
     raw_feed: dict, groups: dict[str, dict], rules: dict, where: str, problems: list[str]
 ) -> FeedConfig:
+    """Lay the levels over each other: default < [rules] < [groups.X] < feed.
+
+    ``rules`` and ``groups`` hold already-checked values (rules compiled); the feed's own are
+    checked here with the feed's path and name, so an error reads ``feeds[3].include[2] ("Name")``.
+    """
+    label = f' ("{raw_feed["name"]}")'
+    group = raw_feed.get("group", "")
+    levels: list[tuple[str, dict[str, Any]]] = [("[rules]", rules)]
+    if group:
+        if group not in groups:
+            problems.append(f"{where}.group{label} = {_show(group)}: no [groups.{group}] table; {_suggest(group, list(groups))}")
+        else:
+            levels.append((f"[groups.{group}]", groups[group]))
+    levels.append(("feed", _check_settings(raw_feed, where, label, "feed", problems)))
+
     values: dict[str, Any] = {}
     provenance: dict[str, str] = {}
     for key, (_, default, _help) in FEED_SETTINGS.items():
-        values[key], provenance[key] = default, "default"
-    for key in RULE_KEYS:
-        if rules.get(key) not in (None, [], 0):
-            values[key], provenance[key] = rules[key], "[rules]"
-    group = raw_feed.get("group", "")
-    if group:
-        if group not in groups:
-            problems.append(f"{where}.group = {_show(group)}: no [groups.{group}] table; {_suggest(group, list(groups))}")
-        else:
-            for key, value in groups[group].items():
-                values[key], provenance[key] = value, f"[groups.{group}]"
-    for key in FEED_SETTINGS:
-        if key in raw_feed:
-            values[key], provenance[key] = raw_feed[key], "feed"
-    include = [r for i, s in enumerate(values["include"]) if (r := compile_rule(s, f"{where}.include[{i + 1}]", problems))]
-    exclude = [r for i, s in enumerate(values["exclude"]) if (r := compile_rule(s, f"{where}.exclude[{i + 1}]", problems))]
-    for key in ("tags", "languages"):
-        if not all(isinstance(x, str) for x in values[key]):
-            problems.append(f"{where}.{key} = {_show(values[key])}: expected a list of strings")
-    if values["weight"] < 0:
-        problems.append(f"{where}.weight = {values['weight']}: must be 0 or more")
-    if values["max_items"] < 1:
-        problems.append(f"{where}.max_items = {values['max_items']}: must be at least 1")
+        values[key], provenance[key] = copy.deepcopy(default), "default"
+    for origin, level in levels:
+        for key, value in level.items():
+            if key in ACCUMULATE:
+                seen = [_src(v) for v in values[key]]
+                added = [v for v in value if _src(v) not in seen]
+                if not added:
+                    continue
+                values[key] = values[key] + added
+            elif key in MERGE_TABLES:
+                values[key] = {**values[key], **value}
+            else:
+                values[key] = value
+            before = provenance[key]
+            joins = key in ACCUMULATE or key in MERGE_TABLES
+            provenance[key] = f"{before} + {origin}" if joins and before != "default" else origin
+
     return FeedConfig(
         name=raw_feed["name"],
         url=raw_feed["url"],
@@ -386,17 +488,21 @@ def _resolve_feed_settings(
         weight=float(values["weight"]),
         tags=list(values["tags"]),
         enabled=values["enabled"],
-        include=include,
-        exclude=exclude,
+        include=list(values["include"]),
+        exclude=list(values["exclude"]),
         min_length=values["min_length"],
         max_items=values["max_items"],
-        languages=[x.lower() for x in values["languages"] if isinstance(x, str)],
+        languages=list(values["languages"]),
         full_text=values["full_text"],
         user_agent=values["user_agent"],
         headers={str(k): str(v) for k, v in values["headers"].items()},
         provenance=provenance,
-        values=values,
+        values={k: ([_src(r) for r in v] if k in ("include", "exclude") else v) for k, v in values.items()},
     )
+
+
+def _src(value: Any) -> Any:
+    return value.source if isinstance(value, Rule) else value
 
 
 def load_config(path: str | Path | None, *, overrides: dict[str, Any] | None = None) -> Config:
@@ -426,6 +532,7 @@ def build_config(user: dict[str, Any], defaults: dict[str, Any], path: Path | No
     sections = _merge(defaults, plain, "", problems)
 
     groups: dict[str, dict] = {}
+    raw_feed_list = [f for f in user.get("feeds", []) if isinstance(f, dict)] if isinstance(user.get("feeds"), list) else []
     raw_groups = user.get("groups", {})
     if not isinstance(raw_groups, dict):
         problems.append("groups: must be tables, one per group; fix: write [groups.labs] then key = value lines")
@@ -444,23 +551,36 @@ def build_config(user: dict[str, Any], defaults: dict[str, Any], path: Path | No
                 )
             else:
                 clean[key] = value
-        groups[gname] = clean
+        users = [f["name"] for f in raw_feed_list if f.get("group") == gname and isinstance(f.get("name"), str)]
+        label = f" (used by {', '.join(map(repr, users))})" if users else ""
+        groups[gname] = _check_settings(clean, f"groups.{gname}", label, f"[groups.{gname}]", problems)
 
     feeds: list[FeedConfig] = []
     names: set[str] = set()
-    rules = sections["rules"]
-    for i, item in enumerate(_check_items(user.get("feeds", []), "feeds", FEED_KEYS, problems, ("name", "url")), 1):
-        where = f"feeds[{item.pop('__index__', i)}]"
+    # [rules] counts only for the keys the user wrote (after _merge checked their types), so
+    # `config show` says "default" for the rest and an explicit `min_length = 0` still wins.
+    user_rules = user.get("rules") if isinstance(user.get("rules"), dict) else {}
+    rules = _check_settings(
+        {k: sections["rules"][k] for k in RULE_KEYS if k in user_rules}, "rules", "", "[rules]", problems
+    )
+    raw_feeds = user.get("feeds") if isinstance(user.get("feeds"), list) else []
+    _check_items(user.get("feeds", []), "feeds", FEED_KEYS, problems, ("name", "url"))
+    # Keep checking a feed after a bad key (its rules, url, headers), so every problem shows at once;
+    # only keys of the wrong type are left out of what is checked further.
+    for index, raw in enumerate(raw_feeds, 1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not isinstance(raw.get("url"), str):
+            continue
+        item = {k: v for k, v in raw.items() if k in FEED_KEYS and _is_type(v, FEED_KEYS[k][0])}
+        where = f"feeds[{index}]"
         if problem := check_url(item["url"]):
             problems.append(f'{where}.url = {_show(item["url"])} ("{item["name"]}"): {problem}; fix: e.g. "https://example.com/feed.xml"')
         if item["name"] in names:
             problems.append(f'{where}.name = "{item["name"]}": used by another feed; fix: give each feed its own name')
         names.add(item["name"])
         feeds.append(_resolve_feed_settings(item, groups, rules, where, problems))
-    # the global rules must compile even when every feed overrides them
-    for key in ("include", "exclude"):
-        for i, s in enumerate(rules[key]):
-            compile_rule(s, f"rules.{key}[{i + 1}]", problems)
+    for gname in groups:
+        if not any(f.group == gname for f in feeds) and feeds:
+            warnings.append(f"[groups.{gname}] is not used by any feed; set group = \"{gname}\" on the feeds it is for")
 
     topics = [
         Topic(**{k: v for k, v in t.items() if k != "__index__"})
