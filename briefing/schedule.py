@@ -80,11 +80,68 @@ def schedule_timezone(cfg: Config) -> tzinfo:
         return ZoneInfo("UTC")
 
 
-def make_trigger(cfg: Config) -> Any:
-    """APScheduler cron trigger for ``[schedule].cron`` in ``schedule_timezone(cfg)``."""
+DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _crontab_weekdays(field: str) -> str:
+    """Crontab weekday field (0 or 7 = Sunday, 1 = Monday) -> APScheduler 3 day names.
+
+    APScheduler 3's ``from_crontab`` passes the numbers through with 0 = Monday, so "1-5" would
+    mean Tuesday to Saturday. Numbers, names, ranges and steps are expanded to explicit names;
+    anything else is passed through for APScheduler to judge.
+    """
+    if field == "*":
+        return field
+    days: set[int] = set()
+
+    def num(token: str) -> int:
+        token = token.lower()
+        if token[:3] in DAY_NAMES and token.isalpha():
+            return DAY_NAMES.index(token[:3])
+        n = int(token)
+        if not 0 <= n <= 7:
+            raise ValueError(f"weekday {n} is out of range 0-7")
+        return n
+
+    try:
+        for item in field.split(","):
+            base, _, step_s = item.partition("/")
+            step = int(step_s) if step_s else 1
+            if step < 1:
+                raise ValueError("step must be at least 1")
+            if base == "*":
+                lo, hi = 0, 6
+            elif "-" in base:
+                a, b = base.split("-", 1)
+                lo, hi = num(a), num(b)
+                if hi < lo:
+                    raise ValueError(f"range {base} runs backwards")
+            else:
+                lo = hi = num(base)
+                if step_s:
+                    hi = 6 if lo < 7 else 7
+            days.update(d % 7 for d in range(lo, hi + 1, step))
+    except ValueError:
+        return field
+    return ",".join(DAY_NAMES[d] for d in sorted(days))
+
+
+def cron_trigger(expr: str, timezone: tzinfo | str | None = None) -> Any:
+    """A CronTrigger from a standard five-field crontab line, weekdays as crontab reads them."""
     from apscheduler.triggers.cron import CronTrigger
 
-    return CronTrigger.from_crontab(cfg.schedule.cron, timezone=schedule_timezone(cfg))
+    values = expr.split()
+    if len(values) != 5:
+        raise ValueError(f"Wrong number of fields; got {len(values)}, expected 5")
+    minute, hour, day, month, weekday = values
+    return CronTrigger(
+        minute=minute, hour=hour, day=day, month=month, day_of_week=_crontab_weekdays(weekday), timezone=timezone
+    )
+
+
+def make_trigger(cfg: Config) -> Any:
+    """APScheduler cron trigger for ``[schedule].cron`` in ``schedule_timezone(cfg)``."""
+    return cron_trigger(cfg.schedule.cron, schedule_timezone(cfg))
 
 
 def _schedule_key(cfg: Config) -> tuple[str, str, int]:
