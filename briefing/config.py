@@ -362,9 +362,9 @@ def _check_values(sections: dict[str, dict], problems: list[str]) -> None:
         problems.append(f'schedule.cron = {_show(cron)}: needs five fields (minute hour day month weekday); fix: e.g. "0 7 * * *"')
     else:
         try:
-            from apscheduler.triggers.cron import CronTrigger
+            from .schedule import cron_trigger  # crontab weekdays (0/7 = Sunday), not APScheduler's
 
-            CronTrigger.from_crontab(cron)
+            cron_trigger(cron)
         except ValueError as exc:
             problems.append(f'schedule.cron = {_show(cron)}: {exc}; fix: e.g. "0 7 * * *" for 07:00 daily')
     s = sections["summarizer"]
