@@ -226,6 +226,7 @@ class RenderedEmail:
     text: str
     preheader: str
     fmt: str = "full"
+    title: str = ""  # the briefing's title (List-Id label)
     unsubscribe_mailto: str | None = None  # "mailto:..." for List-Unsubscribe
     unsubscribe_https: str | None = None  # "https://..." for List-Unsubscribe (+ RFC 8058 one-click)
     web_url: str | None = None

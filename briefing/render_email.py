@@ -276,6 +276,7 @@ def render_email(
         text=text,
         preheader=preheader,
         fmt=fmt,
+        title=title,
         unsubscribe_mailto=mailto,
         unsubscribe_https=https,
         web_url=base_ctx["web_url"],

@@ -83,7 +83,7 @@ def make_digest(stories: int = 25, *, image_base: str | None = None, site_url: s
         headline = f"{SUBJECTS[i][:1].upper() if SUBJECTS[i][:1].islower() and SUBJECTS[i][1:2].islower() else SUBJECTS[i][:1]}{SUBJECTS[i][1:]} {VERBS[i % len(VERBS)]}: what changes for AT&T <and> everyone else"
         story = Story(
             id=f"story-{i}", groups=groups, headline=headline,
-            summary=f"One-line summary of {SUBJECTS[i]}: the key fact, the number and who reported it first.",
+            summary=f"One-line summary of {SUBJECTS[i]}: the key fact, the number and who reported it first (Zürich desk).",
             takeaways=takeaways, disagreements=disagreements, topic=names[i % 3],
             score=100.0 - i * 3 + (5 if i == 7 else 0), day=1 + (i % 5 == 2) * (i % 4 + 1),
             earlier=[("2026-11-21", "https://news.example.org/2026-11-21/#s3")] if i % 5 == 2 else [],
