@@ -80,7 +80,8 @@ def make_digest(stories: int = 25, *, image_base: str | None = None, site_url: s
                 fact="active parameters",
                 values={"37B": [outlets[0].source], "49B": [o.source for o in outlets[1:3]]},
             ))
-        headline = f"{SUBJECTS[i][:1].upper() if SUBJECTS[i][:1].islower() and SUBJECTS[i][1:2].islower() else SUBJECTS[i][:1]}{SUBJECTS[i][1:]} {VERBS[i % len(VERBS)]}: what changes for AT&T <and> everyone else"
+        subject = SUBJECTS[i] if SUBJECTS[i].startswith("xAI") else SUBJECTS[i][0].upper() + SUBJECTS[i][1:]
+        headline = f"{subject} {VERBS[i % len(VERBS)]}: what changes for AT&T <and> everyone else"
         story = Story(
             id=f"story-{i}", groups=groups, headline=headline,
             summary=f"One-line summary of {SUBJECTS[i]}: the key fact, the number and who reported it first (Zürich desk).",

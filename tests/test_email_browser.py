@@ -56,6 +56,7 @@ window.addEventListener('load', function () {
   var out = {
     viewport: document.documentElement.clientWidth,
     scrollWidth: document.documentElement.scrollWidth,
+    scrollHeight: document.documentElement.scrollHeight,
     cardWidth: cr ? cr.width : null,
     wide: wide, overflow: overflow, imgs: imgs, errs: window.__errs,
     dark: window.matchMedia('(prefers-color-scheme: dark)').matches,
@@ -154,3 +155,17 @@ def test_screenshots_for_people(rendered, tmp_path):
         proc = chromium(tmp_path, "--window-size=600,2400", *extra, f"--screenshot={shot}", page.as_uri())
         assert shot.exists() and shot.stat().st_size > 10_000, proc.stderr[-2000:]
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the end of the email: the "More stories" list, the notes and the footer
+    shot = SHOTS / "email-more-and-footer.png"
+    shot.unlink(missing_ok=True)
+    # (headless chromium does not paint after scrolling to a #fragment, so hide the stories instead)
+    bottom = tmp_path / "email-bottom.html"
+    bottom.write_text(rendered.html.replace("</head>", "<style>.kt,.sec,.st{display:none!important}</style></head>", 1), encoding="utf-8")
+    chromium(tmp_path, "--window-size=600,1600", f"--screenshot={shot}", bottom.as_uri())
+    assert shot.exists() and _png_size(shot) == (600, 1600)
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    import struct
+
+    return struct.unpack(">II", path.read_bytes()[16:24])
