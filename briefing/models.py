@@ -264,3 +264,29 @@ def digest_from_dict(d: dict[str, Any]) -> Digest:
             "generated_at": _dt_from(d.get("generated_at")),
         }
     )
+
+
+@dataclass
+class RenderedEmail:
+    """One rendered email (per subscriber or generic), ready for ``deliver.build_message``.
+
+    The unsubscribe links are rendered into the footer and reused for the List-Unsubscribe header,
+    so the body and the header never disagree.
+    """
+
+    subject: str
+    html: str
+    text: str
+    preheader: str
+    fmt: str = "full"
+    title: str = ""  # the briefing's title (List-Id label)
+    unsubscribe_mailto: str | None = None  # "mailto:..." for List-Unsubscribe
+    unsubscribe_https: str | None = None  # "https://..." for List-Unsubscribe (+ RFC 8058 one-click)
+    web_url: str | None = None
+    full_stories: int = 0  # stories rendered in full
+    more_stories: int = 0  # stories moved into the "more stories" link list to fit the byte budget
+    omitted_stories: int = 0  # stories left out even as links ("and N more on the web")
+
+    @property
+    def html_bytes(self) -> int:
+        return len(self.html.encode("utf-8"))
