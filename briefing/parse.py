@@ -102,6 +102,9 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
         raise FeedParseError("the address serves an HTML page, not a feed (look for a <link rel=alternate> feed URL on that page)")
     hdrs = dict(headers)
     hdrs.setdefault("content-location", base_url)
+    # without a content type feedparser flags every feed "no Content-type specified"; XML it is
+    if not hdrs.get("content-type"):
+        hdrs["content-type"] = "application/xml"
     parsed = feedparser.parse(body, response_headers=hdrs, sanitize_html=True, resolve_relative_uris=True)
     if not parsed.entries:
         if parsed.version == "":
