@@ -60,28 +60,64 @@ def _normalise(text: str) -> str:
     return "\n".join(out).strip()
 
 
-def extract_html(html: bytes | str, url: str | None = None) -> dict:
-    """Main text and metadata of one page with trafilatura (in the calling process)."""
+# trafilatura settings of our extraction path, chosen on the AEB benchmark (181 real pages with
+# human-annotated bodies; benchmarks/extraction_aeb.py). Shingle F1 there, trafilatura 2.3.1:
+#   favor_recall (the first draft) 0.959, balanced 0.960, favor_precision 0.964,
+#   favor_precision + the recall second pass below 0.969; deduplicate=True loses (0.942-0.951:
+#   its cache is process-wide, so one page's paragraphs vanish from the next page of a site).
+TRAFILATURA_OPTIONS: dict = {
+    "include_comments": False,
+    "include_tables": True,  # without tables: 0.955-0.957
+    "include_images": False,
+    "favor_precision": True,
+    "deduplicate": False,
+}
+# Precision mode sometimes keeps only a fragment of the body (a caption, a teaser). A second,
+# cheap recall pass (no fallback extractors) is run too, and wins when the precise text is less
+# than SECOND_PASS_RATIO of it. Any ratio from 0.3 to 0.6 gives the same result on AEB.
+SECOND_PASS_OPTIONS: dict = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "favor_recall": True,
+    "fast": True,
+    "deduplicate": False,
+}
+SECOND_PASS_RATIO = 0.5
+
+
+def extract_html(html: bytes | str, url: str | None = None, options: dict | None = None, second_pass: bool | None = None) -> dict:
+    """Main text and metadata of one page with trafilatura (in the calling process).
+
+    ``options`` replaces TRAFILATURA_OPTIONS and then, unless ``second_pass`` is True, turns the
+    second pass off (the benchmark uses both to compare settings one by one).
+    """
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        favor_recall=True,
-        deduplicate=False,
-    )
-    if doc is None:
+    opts = TRAFILATURA_OPTIONS if options is None else options
+    if second_pass is None:
+        second_pass = options is None
+    tree = trafilatura.load_html(html)  # parsed once; bare_extraction copies a tree it is given
+    if tree is None:
         return {}
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, **opts)
+    data = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
+    if second_pass:
+        other = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **SECOND_PASS_OPTIONS)
+        other_text = _normalise(other.text or "") if other is not None else ""
+        if len(_normalise(data.get("text") or "")) < SECOND_PASS_RATIO * len(other_text):
+            data["text"] = other_text
+            data["extraction_pass"] = "recall"
     return data
 
 
-def _work(job: PageJob, timeout: float, min_chars: int) -> Extracted:
-    """Runs in a worker process."""
+def extract_page(
+    job: PageJob, timeout: float = 20.0, min_chars: int = 200, options: dict | None = None, second_pass: bool | None = None
+) -> Extracted:
+    """One page through the whole path: extraction, normalisation, feed fallback.
+
+    Runs in a worker process (or in-process for small batches and the benchmark).
+    """
     out = Extracted(key=job.key)
     # signals work only in a main thread (the scheduler runs jobs in threads: no limit there)
     timeout = timeout if threading.current_thread() is threading.main_thread() else 0
@@ -89,7 +125,7 @@ def _work(job: PageJob, timeout: float, min_chars: int) -> Extracted:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        data = extract_html(job.html, job.url)
+        data = extract_html(job.html, job.url, options, second_pass)
         out.text = _normalise(data.get("text") or "")
         out.title = data.get("title") or None
         out.date = data.get("date") or None
@@ -139,7 +175,7 @@ def extract_pages(
     results: list[Extracted] = []
     if n == 1 or len(jobs) < 4:
         for job in jobs:
-            r = _work(job, timeout, min_chars)
+            r = extract_page(job, timeout, min_chars)
             results.append(r)
             if progress:
                 progress(r)
@@ -147,7 +183,7 @@ def extract_pages(
     # forkserver: workers do not inherit the parent's threads, sockets or the loaded model
     ctx = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx) as pool:
-        futures = [pool.submit(_work, job, timeout, min_chars) for job in jobs]
+        futures = [pool.submit(extract_page, job, timeout, min_chars) for job in jobs]
         for job, fut in zip(jobs, futures, strict=True):
             try:
                 r = fut.result(timeout=timeout * 3 + 30)

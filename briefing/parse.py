@@ -24,6 +24,7 @@ MAX_TITLE = 300
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|_hsenc|_hsmi|mkt_tok|yclid)$", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
+_JSONFEED_VERSION = re.compile(r"https?://jsonfeed\.org/version/", re.I)
 
 
 class FeedParseError(ValueError):
@@ -93,16 +94,24 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
     stripped = body.lstrip()
     if "json" in ctype or stripped[:1] == b"{":
         return _parse_json_feed(feed, body, base_url, now)
+    if b"<opml" in stripped[:1024].lower():
+        raise FeedParseError(
+            "this is an OPML subscription list, not a feed: add each <outline xmlUrl=...> to feeds.toml as its own feed"
+        )
     if _looks_like_html(body):
         raise FeedParseError("the address serves an HTML page, not a feed (look for a <link rel=alternate> feed URL on that page)")
     hdrs = dict(headers)
     hdrs.setdefault("content-location", base_url)
+    # without a content type feedparser flags every feed "no Content-type specified"; XML it is
+    if not hdrs.get("content-type"):
+        hdrs["content-type"] = "application/xml"
     parsed = feedparser.parse(body, response_headers=hdrs, sanitize_html=True, resolve_relative_uris=True)
     if not parsed.entries:
-        if parsed.bozo:
-            raise FeedParseError(f"malformed feed: {parsed.get('bozo_exception')}")
         if parsed.version == "":
-            raise FeedParseError("not a recognisable RSS, Atom or JSON feed")
+            why = f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""
+            raise FeedParseError(f"not a recognisable RSS, Atom or JSON feed{why}: check the feed URL in a browser")
+        if parsed.bozo:
+            raise FeedParseError(f"malformed {parsed.version} feed with no readable items: {parsed.get('bozo_exception')}")
         return []
     entries = []
     for e in parsed.entries:
@@ -113,7 +122,8 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
         content = ""
         if e.get("content"):
             content = max((c.get("value", "") for c in e.content), key=len)
-        published = _to_dt(e.get("published_parsed") or e.get("updated_parsed") or e.get("created_parsed"))
+        # dict.get: FeedParserDict.get("updated_parsed") warns about a deprecated key mapping
+        published = _to_dt(dict.get(e, "published_parsed") or dict.get(e, "updated_parsed") or dict.get(e, "created_parsed"))
         if published and published > now:
             published = now  # a future date would pin the item to the top forever
         image = None
@@ -152,7 +162,8 @@ def _parse_json_feed(feed: str, body: bytes, base_url: str, now: datetime) -> li
         data = json.loads(body.decode("utf-8-sig", errors="replace"))
     except json.JSONDecodeError as exc:
         raise FeedParseError(f"malformed JSON feed: {exc}") from None
-    if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org/version/"):
+    # JSON Feed 1.0 feeds in the wild still say http://jsonfeed.org/version/1 (as the 1.0 spec did)
+    if not isinstance(data, dict) or not _JSONFEED_VERSION.match(str(data.get("version", ""))):
         raise FeedParseError("JSON that is not a JSON Feed (no jsonfeed.org version)")
     entries = []
     for item in data.get("items", []) or []:
