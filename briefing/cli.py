@@ -237,37 +237,23 @@ def _digest_for(args: argparse.Namespace, store) -> Any:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from . import deliver
-    from .config import resolve_paths
+    from .deliver import cli_send
 
     cfg = _load(args)
     with _open_store(cfg) as store:
         digest = _digest_for(args, store)
-        if args.dry_run:
-            paths = deliver.write_eml_files(digest, cfg, Path(args.out or resolve_paths(cfg).output) / "outbox", per_subscriber=True)
-            for p in paths:
-                print(p)
-            return EXIT_OK
-        report = deliver.deliver_digest(digest, cfg, store)
-    print(f"sent {report.sent}, already sent {report.skipped}, failed {len(report.failed)}")
-    for addr, err in report.failed:
-        print(f"  {addr}: {err}", file=sys.stderr)
-    return EXIT_PARTIAL if report.failed else EXIT_OK
+        return cli_send(cfg, store, digest, dry_run=args.dry_run, out_dir=Path(args.out) if args.out else None,
+                        retry_failed=args.retry_failed)
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from .config import resolve_paths
-    from .render import write_atomic
-    from .render_email import render_email
+    from .deliver import cli_preview
 
     cfg = _load(args)
     with _open_store(cfg) as store:
         digest = _digest_for(args, store)
-    rendered = render_email(digest, fmt=args.format or cfg.output.format, cfg=cfg)
-    out = Path(args.output) if args.output else resolve_paths(cfg).output / f"preview-{digest.date}.html"
-    write_atomic(out, rendered.html)
-    print(out.resolve())
-    return EXIT_OK
+    return cli_preview(cfg, digest, out_path=Path(args.output) if args.output else None, fmt=args.format,
+                       address=getattr(args, "for_address", None))
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -310,32 +296,30 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_schedule(args: argparse.Namespace) -> int:
     from .schedule import cli_schedule
 
-    return cli_schedule(_config_path(args), quiet=args.quiet)
+    return cli_schedule(_config_path(args), quiet=args.quiet, run_now=args.run_now)
 
 
 def cmd_config_show(args: argparse.Namespace) -> int:
-    from .config_show import format_config_show
+    from .config_show import cli_config_show
 
-    cfg = _load(args)
-    print(format_config_show(cfg, args.feed))
-    return EXIT_OK
+    return cli_config_show(_load(args), args.feed)
 
 
 def cmd_feeds_preview(args: argparse.Namespace) -> int:
     from . import fetch, parse
-    from .preview import format_preview, preview_feeds
+    from .preview import cli_feeds_preview
 
     cfg = _load(args)
 
     def fetch_entries(feed):
-        [res] = fetch.fetch_many([fetch.FetchRequest(key=feed.name, url=feed.url, headers=feed.headers, user_agent=feed.user_agent)], cfg.fetch)
+        [res] = fetch.fetch_many(
+            [fetch.FetchRequest(key=feed.name, url=feed.url, headers=feed.headers, user_agent=feed.user_agent)], cfg.fetch
+        )
         if not res.ok or not res.body:
             raise BriefingError(f"{feed.name}: {res.error or 'no content'}")
         return parse.parse_feed(feed.name, res.body, res.headers, res.final_url or feed.url)
 
-    previews = preview_feeds(cfg, fetch_entries, names=[args.name] if args.name else None)
-    print(format_preview(previews))
-    return EXIT_OK
+    return cli_feeds_preview(cfg, fetch_entries, names=args.name or None)
 
 
 # -- argument parsing ----------------------------------------------------------------------------
@@ -361,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-probe", action="store_true", help="only validate the file")
     sp.set_defaults(func=cmd_feeds_check)
     sp = with_config(feeds.add_parser("preview", help="show which items the rules keep and drop, and why"))
-    sp.add_argument("name", nargs="?")
+    sp.add_argument("name", nargs="*", help="feed names (default: all)")
     sp.set_defaults(func=cmd_feeds_preview)
     sp = with_config(feeds.add_parser("import", help="add the feeds of an OPML file to feeds.toml"))
     sp.add_argument("file")
@@ -400,12 +384,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = with_config(sub.add_parser("send", help="send a stored briefing to subscribers (once each)"))
     sp.add_argument("--date")
     sp.add_argument("--dry-run", action="store_true", help="write the messages as .eml files instead")
-    sp.add_argument("--out")
+    sp.add_argument("--out", help="folder for --dry-run .eml files (default: <output>/dry-run)")
+    sp.add_argument("--retry-failed", action="store_true", help="also retry addresses that failed permanently before")
     sp.set_defaults(func=cmd_send)
 
     sp = with_config(sub.add_parser("preview", help="render the email of a stored briefing to a file"))
     sp.add_argument("--date")
     sp.add_argument("--format", choices=["full", "brief"])
+    sp.add_argument("--for", dest="for_address", metavar="ADDRESS", help="render as this subscriber gets it")
     sp.add_argument("--output", "-o")
     sp.set_defaults(func=cmd_preview)
 
@@ -421,7 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_search)
 
     sp = with_config(sub.add_parser("schedule", help="run the daily job on the schedule in feeds.toml"))
-    sp.add_argument("--quiet", "-q", action="store_true")
+    sp.add_argument("--quiet", "-q", action="store_true", help="log only warnings and errors")
+    sp.add_argument("--run-now", action="store_true", help="also run once at start-up")
     sp.set_defaults(func=cmd_schedule)
     return p
 

@@ -150,7 +150,7 @@ def collect_articles(
         )
         seen = store.seen_entry_ids(feed.name, [x.entry_id for x in entries])
         new_entries = [e for e in entries if e.entry_id not in seen]
-        decisions = filters.filter_entries(new_entries, feed)
+        decisions = filters.filter_entries(new_entries, feed, fetch_page=feed.full_text and cfg.extract.enabled)
         dropped = [(e.entry_id, e.title, e.link, e.published) for e, d in decisions if not d.keep]
         if dropped:
             store.mark_entries(feed.name, dropped, "dropped")
@@ -197,7 +197,8 @@ def collect_articles(
             site_name=x.site_name if x else None, image=e.image or (x.image if x else None), lang=x.lang if x else None,
             content_hash=parse.content_hash(e.title, text or ""), weight=f.weight, tags=list(f.tags), extraction=method,
         )
-        decision = filters.filter_article(article, f)
+        decision = filters.filter_article(article, f, summary=e.summary)
+        article.lang = article.lang or getattr(decision, "lang", None)
         if decision.keep:
             articles.append(article)
         else:
@@ -261,7 +262,7 @@ def write_outputs(cfg: Config, store: Store, digest: Digest, out_dir: Path) -> l
     if cfg.output.email_files:
         from . import deliver
 
-        outputs += deliver.write_eml_files(digest, cfg, out_dir)
+        outputs.append(deliver.write_digest_eml(digest, cfg, out_dir))
     return outputs
 
 
