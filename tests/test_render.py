@@ -6,7 +6,17 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefing.models import Article, ArticleGroup, Digest, Disagreement, FeedHealth, Outlet, Section, Story, Takeaway
+from briefing.models import (
+    Article,
+    ArticleGroup,
+    Digest,
+    Disagreement,
+    FeedHealth,
+    Outlet,
+    Section,
+    Story,
+    Takeaway,
+)
 from briefing.render import render_page, safe_url, write_site
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a><style>body{display:none}</style>'
