@@ -408,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = with_config(sub.add_parser("schedule", help="run the daily job on the schedule in feeds.toml"))
     sp.add_argument("--quiet", "-q", action="store_true", help="log only warnings and errors")
-    sp.add_argument("--run-now", action="store_true", help="also run once at start-up")
+    sp.add_argument("--once-now", dest="run_now", action="store_true", help="also run once at start-up")
     sp.set_defaults(func=cmd_schedule)
     return p
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus import config_text, write_corpus
 
 from briefing.config import load_config
 from briefing.demo import serve
 from briefing.pipeline import run
-
-from .corpus import config_text, write_corpus
 
 pytestmark = pytest.mark.slow
 

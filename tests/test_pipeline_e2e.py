@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from corpus import config_text, write_corpus
 
 from briefing.config import load_config
 from briefing.demo import serve
 from briefing.pipeline import run
 from briefing.store import Store
-
-from .corpus import config_text, write_corpus
 
 pytestmark = pytest.mark.slow
 
