@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/briefing run --config feeds.toml
 
 lint: $(STAMP)
-	$(BIN)/ruff check briefing tests benchmarks
+	$(BIN)/ruff check briefing tests benchmarks tools
 
 faults: $(STAMP)
 	$(BIN)/python -m benchmarks.faults
