@@ -324,6 +324,44 @@ def test_schedule_edit_moves_next_run_without_restart(tmp_path: Path, logs) -> N
     assert 'schedule changed to "45 18 * * *" (Asia/Tokyo)' in handler.text()
 
 
+def _cron_minutes_ago(minutes: int) -> str:
+    at = datetime.now(UTC) - timedelta(minutes=minutes)
+    return f'[schedule]\ncron = "{at.minute} {at.hour} * * *"\ntimezone = "UTC"\nmisfire_grace_seconds = 3600\n'
+
+
+@pytest.mark.parametrize(
+    ("last_run", "expect_catch_up"),
+    [(timedelta(days=1), True), (timedelta(minutes=1), False), (None, False)],
+    ids=["missed-since-yesterday", "already-ran", "fresh-install"],
+)
+def test_run_missed_while_down_is_caught_up_once(tmp_path: Path, logs, last_run, expect_catch_up) -> None:
+    """Due 3 minutes ago, grace 1 hour: run at start only if the last daemon run predates it."""
+    logger, handler = logs
+    cfg_path = write_config(tmp_path / "feeds.toml", extra=_cron_minutes_ago(3))
+    if last_run is not None:
+        (tmp_path / "state").mkdir()
+        (tmp_path / "state" / "schedule-last-run").write_text((datetime.now(UTC) - last_run).isoformat())
+    daemon = Daemon(cfg_path, run_fn=write_output, logger=logger)
+    running = Running(daemon)
+    ran = wait_for(lambda: daemon.results == [EXIT_OK], 3 if expect_catch_up else 1.5)
+    assert running.stop() == EXIT_OK
+    assert ran is expect_catch_up, handler.text()
+    assert ("was missed while the daemon was not running" in handler.text()) is expect_catch_up
+    if expect_catch_up:  # the note moved on: a restart now would not run again
+        stamp = datetime.fromisoformat((tmp_path / "state" / "schedule-last-run").read_text().strip())
+        assert datetime.now(UTC) - stamp < timedelta(seconds=30)
+        assert daemon.missed_run(daemon.cfg, make_trigger(daemon.cfg)) is None
+
+
+def test_a_run_missed_beyond_the_grace_period_is_not_caught_up(tmp_path: Path, logs) -> None:
+    logger, _ = logs
+    cfg_path = write_config(tmp_path / "feeds.toml", extra=_cron_minutes_ago(90))
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "schedule-last-run").write_text((datetime.now(UTC) - timedelta(days=1)).isoformat())
+    daemon = Daemon(cfg_path, run_fn=write_output, logger=logger)
+    assert daemon.missed_run(daemon.cfg, make_trigger(daemon.cfg)) is None
+
+
 def test_cli_schedule_with_invalid_config_exits_2(tmp_path: Path, capsys) -> None:
     cfg_path = write_config(tmp_path / "feeds.toml", extra='[schedule]\ncron = "every morning"\n')
     assert cli_schedule(cfg_path) == EXIT_CONFIG
