@@ -234,6 +234,11 @@ class Daemon:
             with self._state:
                 self._file_sig, self._bad_sig = sig, sig
                 return self.cfg
+        except Exception:  # a bug in loading must not stop the daily run either
+            self.log.exception("%s: loading failed; the last good configuration keeps running", why)
+            with self._state:
+                self._file_sig, self._bad_sig = sig, sig
+                return self.cfg
         with self._state:
             changed = sig != self._file_sig or self._bad_sig is not None
             old, self.cfg = self.cfg, cfg
@@ -500,6 +505,9 @@ def cli_schedule(
     """`briefing schedule [--config PATH] [--once-now] [--quiet]`.
 
     Returns the process exit code: 0 after a clean stop, 2 when feeds.toml is invalid at start.
+    ``run_fn(cfg) -> exit code`` defaults to ``pipeline.run(cfg).exit_code``; it must not take the
+    run lock itself (the daemon holds it around each run, and flock refuses a second taker even
+    in the same process).
     """
     setup_logging(quiet)
     try:
