@@ -501,3 +501,39 @@ def test_scheduler_fires_the_real_pipeline(tmp_path: Path, logs) -> None:
         assert (tmp_path / "state" / "briefing.db").exists()
     finally:
         server.shutdown()
+
+
+QUIET_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from briefing.schedule import cli_schedule
+
+    base, code = Path(sys.argv[1]), int(sys.argv[2])
+    def run(cfg):
+        (base / "ran").touch()
+        return code
+
+    sys.exit(cli_schedule(base / "feeds.toml", run_now=True, quiet=True, run_fn=run))
+    """
+)
+
+
+@pytest.mark.parametrize(("code", "speaks"), [(EXIT_OK, False), (4, False), (EXIT_PARTIAL, True)])
+def test_quiet_daemon_prints_only_problems(tmp_path: Path, code: int, speaks: bool) -> None:
+    write_config(tmp_path / "feeds.toml")
+    (tmp_path / "q.py").write_text(QUIET_SCRIPT)
+    proc = subprocess.Popen(
+        [sys.executable, str(tmp_path / "q.py"), str(tmp_path), str(code)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert wait_for((tmp_path / "ran").exists, 15)
+    time.sleep(0.3)  # let the run's log line out
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    assert out == ""
+    if speaks:
+        assert f"exit {code} (partial failure)" in err
+    else:
+        assert err == ""
