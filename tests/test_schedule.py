@@ -109,7 +109,9 @@ def write_output(cfg: Config) -> int:
     """A real run_fn: writes the day's page into the configured output folder, like the pipeline."""
     out = resolve_paths(cfg).output
     out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(f"<h1>{cfg.briefing.title}</h1>", encoding="utf-8")
+    tmp = out / f".index.html.{threading.get_ident()}"
+    tmp.write_text(f"<h1>{cfg.briefing.title}</h1>", encoding="utf-8")
+    os.replace(tmp, out / "index.html")  # atomic, as the pipeline writes: readers never see half a page
     return EXIT_OK
 
 
