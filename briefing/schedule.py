@@ -163,6 +163,8 @@ def _pipeline_run(cfg: Config) -> int:
     from . import pipeline
 
     result = pipeline.run(cfg)
+    for problem in getattr(result, "problems", None) or []:  # which feeds, pages or deliveries failed
+        log.warning("run: %s", problem)
     return int(getattr(result, "exit_code", EXIT_OK if result is None else result))
 
 
