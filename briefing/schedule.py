@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -163,6 +163,8 @@ def _pipeline_run(cfg: Config) -> int:
     from . import pipeline
 
     result = pipeline.run(cfg)
+    for problem in getattr(result, "problems", None) or []:  # which feeds, pages or deliveries failed
+        log.warning("run: %s", problem)
     return int(getattr(result, "exit_code", EXIT_OK if result is None else result))
 
 
@@ -234,6 +236,11 @@ class Daemon:
             with self._state:
                 self._file_sig, self._bad_sig = sig, sig
                 return self.cfg
+        except Exception:  # a bug in loading must not stop the daily run either
+            self.log.exception("%s: loading failed; the last good configuration keeps running", why)
+            with self._state:
+                self._file_sig, self._bad_sig = sig, sig
+                return self.cfg
         with self._state:
             changed = sig != self._file_sig or self._bad_sig is not None
             old, self.cfg = self.cfg, cfg
@@ -268,6 +275,7 @@ class Daemon:
         try:
             cfg = self.reload("feeds.toml")
             self.log.info("run starting")
+            self._record_start(cfg)
             try:
                 if self.lock:
                     with run_lock(lock_path(cfg)):
@@ -296,6 +304,39 @@ class Daemon:
         finally:
             with self._state:
                 self._in_flight = False
+
+    # -- catching up a run missed while the daemon was down ------------------------------------------
+    @staticmethod
+    def _marker(cfg: Config) -> Path:
+        from .config import resolve_paths
+
+        return resolve_paths(cfg).state / "schedule-last-run"
+
+    def _record_start(self, cfg: Config) -> None:
+        try:
+            marker = self._marker(cfg)
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(datetime.now(UTC).isoformat() + "\n", encoding="utf-8")
+        except OSError as exc:  # the run matters more than the note
+            self.log.warning("could not record the run start in %s: %s", self._marker(cfg), exc)
+
+    def missed_run(self, cfg: Config, trigger: Any, now: datetime | None = None) -> datetime | None:
+        """The latest fire time within the misfire grace period that no daemon run has covered.
+
+        The daemon keeps its jobs in memory, so a run due while it was down (a reboot at 06:59, an
+        upgrade) would be lost; like ``Persistent=true`` for the timer, it is caught up once, but
+        only within ``misfire_grace_seconds`` and only when an earlier daemon run left its note
+        (a fresh install does not fire at start).
+        """
+        now = now or datetime.now(UTC)
+        try:
+            last = datetime.fromisoformat(self._marker(cfg).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
+        due, t = None, trigger.get_next_fire_time(None, now - timedelta(seconds=cfg.schedule.misfire_grace_seconds))
+        while t is not None and t <= now:
+            due, t = t, trigger.get_next_fire_time(t, t + timedelta(seconds=1))
+        return due if due is not None and last < due else None
 
     # -- the loop --------------------------------------------------------------------------------
     def _on_event(self, event: Any) -> None:
@@ -377,7 +418,13 @@ class Daemon:
                 )
             else:
                 self.log.info("scheduler started with a fixed trigger (%s), config %s", trigger, self.config_path)
-            if run_now:
+            missed = None if run_now or self._fixed_trigger else self.missed_run(cfg, trigger)
+            if missed:
+                self.log.info(
+                    "the run due at %s was missed while the daemon was not running; running it now",
+                    missed.isoformat(sep=" ", timespec="seconds"),
+                )
+            if run_now or missed:
                 sched.add_job(self.run_once, id="run-now", name="run now", max_instances=1)
             else:
                 self.log_next()
@@ -460,6 +507,9 @@ def cli_schedule(
     """`briefing schedule [--config PATH] [--once-now] [--quiet]`.
 
     Returns the process exit code: 0 after a clean stop, 2 when feeds.toml is invalid at start.
+    ``run_fn(cfg) -> exit code`` defaults to ``pipeline.run(cfg).exit_code``; it must not take the
+    run lock itself (the daemon holds it around each run, and flock refuses a second taker even
+    in the same process).
     """
     setup_logging(quiet)
     try:

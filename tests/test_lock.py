@@ -133,3 +133,19 @@ def test_wait_with_timeout_then_gets_the_lock(tmp_path: Path) -> None:
         pass
     holder.communicate(timeout=10)
     assert holder.returncode == 0
+
+
+def test_briefing_run_exits_75_with_the_message_while_a_run_holds_the_lock(tmp_path: Path) -> None:
+    """The real CLI path (`briefing run --quiet`, as cron runs it) against a held lock."""
+    if not (REPO / "briefing" / "cli.py").exists():
+        pytest.skip("briefing/cli.py is not in this branch yet (the lead's); re-run after merging")
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text('[paths]\nstate_dir = "state"\noutput_dir = "out"\n', encoding="utf-8")
+    with run_lock(tmp_path / "state" / "briefing.lock"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "briefing", "run", "--quiet", "--config", str(cfg)],
+            capture_output=True, text=True, env=_env(), timeout=300,
+        )
+    assert proc.returncode == EXIT_LOCKED, proc.stderr
+    assert f"another briefing run is in progress (pid {os.getpid()}, started " in proc.stdout + proc.stderr
+    assert not (tmp_path / "out").exists()
