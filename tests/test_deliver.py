@@ -365,3 +365,65 @@ def test_event_loop_is_not_left_running():
     # aiosmtpd controllers run their own loop in a thread; the test thread must not inherit one.
     with pytest.raises(RuntimeError):
         asyncio.get_running_loop()
+
+
+def test_cli_send_and_preview(server, certs, store, tmp_path):
+    from briefing.deliver import cli_preview, cli_send
+    from briefing.errors import BriefingError
+
+    handler, port = server
+    cfg = cfg_for(port, certs)
+    out: list[str] = []
+    assert cli_send(cfg, store, make_digest(), dry_run=True, out_dir=tmp_path / "dry", echo=out.append) == EXIT_OK
+    assert "dry run, 4 message(s) written" in out[-1] and handler.data_calls == 0
+    assert cli_send(cfg, store, make_digest(), echo=out.append) == EXIT_OK
+    assert out[-1].startswith("2026-11-23: sent 4") and len(handler.messages) == 4
+    assert cli_send(cfg, store, make_digest(), echo=out.append) == EXIT_OK
+    assert "sent 0, 4 already sent earlier" in out[-1] and len(handler.messages) == 4
+
+    path = tmp_path / "preview.html"
+    assert cli_preview(cfg, make_digest(), out_path=path, fmt="brief", echo=out.append) == EXIT_OK
+    assert out[-1] == str(path.resolve()) and "Covered by" in path.read_text() and path.with_suffix(".txt").exists()
+    assert cli_preview(cfg, make_digest(), out_path=path, address=ADDRESSES[1], echo=out.append) == EXIT_OK
+    assert "grace@example.net subscribed" in path.read_text()
+
+    off = cfg_for(port, certs, email={"enabled": False})
+    with pytest.raises(BriefingError, match="email is disabled"):
+        cli_send(off, store, make_digest(), echo=out.append)
+    none = cfg_for(port, certs, addresses=[])
+    with pytest.raises(BriefingError, match="no subscribers"):
+        cli_send(none, store, make_digest(), echo=out.append)
+
+
+def test_subscribers_from_feeds_toml_and_a_separate_file(server, certs, store, tmp_path):
+    from briefing.config import load_config
+
+    handler, port = server
+    cert, _ = certs
+    (tmp_path / "subscribers.toml").write_text(
+        '[[subscribers]]\naddress = "file1@example.org"\n\n[[subscribers]]\naddress = "file2@example.org"\nformat = "brief"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "feeds.toml").write_text(
+        f"""
+[email]
+enabled = true
+sender = "Briefing <briefing@news.example.org>"
+subscribers_file = "subscribers.toml"
+
+[smtp]
+host = "127.0.0.1"
+port = {port}
+user = "{USER}"
+ca_file = "{cert}"
+
+[[subscribers]]
+address = "inline@example.org"
+name = "Inline Reader"
+""",
+        encoding="utf-8",
+    )
+    cfg = load_config(tmp_path / "feeds.toml")
+    report = deliver_digest(make_digest(5), cfg, store)
+    assert sorted(report.sent) == ["file1@example.org", "file2@example.org", "inline@example.org"]
+    assert sorted(m["rcpt_tos"][0] for m in handler.messages) == sorted(report.sent)
