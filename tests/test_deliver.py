@@ -11,6 +11,8 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
+import threading
 from email import message_from_bytes, policy
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
@@ -56,6 +58,9 @@ class Recorder:
         self.drop_once: set[str] = set()  # address -> drop the connection at DATA, first time
         self.fail_data_always: dict[str, str] = {}
         self.data_calls = 0
+        self.block_on: str | None = None  # hold DATA for this address until released (crash tests)
+        self.blocked = threading.Event()
+        self.release = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.reject:
@@ -81,6 +86,11 @@ class Recorder:
             "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "authenticated": session.authenticated,
         })
+        if rcpt == self.block_on:  # queued, but the 250 is held back until released
+            self.block_on = None
+            self.blocked.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         return "250 2.0.0 queued"
 
 
@@ -427,3 +437,53 @@ name = "Inline Reader"
     report = deliver_digest(make_digest(5), cfg, store)
     assert sorted(report.sent) == ["file1@example.org", "file2@example.org", "inline@example.org"]
     assert sorted(m["rcpt_tos"][0] for m in handler.messages) == sorted(report.sent)
+
+
+CRASH_SCRIPT = """
+import sys
+sys.path.insert(0, sys.argv[3])
+from _email_digest import make_digest
+from briefing.config import load_config
+from briefing.deliver import deliver_digest
+from briefing.store import Store
+with Store(sys.argv[2]) as store:
+    deliver_digest(make_digest(), load_config(sys.argv[1]), store)
+"""
+
+
+def test_killed_mid_send_then_rerun_resends_only_the_unconfirmed(server, certs, tmp_path):
+    """A real crash: the sending process is SIGKILLed while the server holds the second message."""
+    handler, port = server
+    cert, _ = certs
+    subs = "".join(f'[[subscribers]]\naddress = "{a}"\n\n' for a in ADDRESSES)
+    (tmp_path / "feeds.toml").write_text(
+        f'[email]\nenabled = true\nsender = "B <b@news.example.org>"\n\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nuser = "{USER}"\nca_file = "{cert}"\n\n{subs}',
+        encoding="utf-8",
+    )
+    db = tmp_path / "state.db"
+    handler.block_on = ADDRESSES[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASH_SCRIPT, str(tmp_path / "feeds.toml"), str(db), str(Path(__file__).parent)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        assert handler.blocked.wait(60), proc.stderr.read().decode() if proc.poll() is not None else "sender never reached DATA"
+    finally:
+        proc.kill()
+        proc.wait(10)
+    handler.release.set()  # the server had queued it; the client died before it could hear 250
+    with Store(db) as store:
+        assert store.delivery("2026-11-23", ADDRESSES[0])["status"] == "sent"
+        assert store.delivery("2026-11-23", ADDRESSES[1])["status"] == "pending"
+        assert store.delivery("2026-11-23", ADDRESSES[2]) is None
+        from briefing.config import load_config
+
+        report = deliver_digest(make_digest(), load_config(tmp_path / "feeds.toml"), store)
+    assert report.skipped == [ADDRESSES[0]] and report.resent == [ADDRESSES[1]]
+    assert sorted(report.sent) == sorted(ADDRESSES[1:])
+    got: dict[str, list[str]] = {}
+    for m in handler.messages:
+        got.setdefault(m["rcpt_tos"][0], []).append(parse(m["data"])["Message-ID"])
+    assert {a: len(v) for a, v in got.items()} == {ADDRESSES[0]: 1, ADDRESSES[1]: 2, ADDRESSES[2]: 1, ADDRESSES[3]: 1}
+    assert len(set(got[ADDRESSES[1]])) == 1, "the resend carries the same Message-ID, so clients show it once"
