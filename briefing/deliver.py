@@ -313,8 +313,10 @@ def deliver_digest(
     password = env.get(cfg.smtp.password_env) if cfg.smtp.password_env else None
     subs = _unique(cfg.subscribers if subscribers is None else subscribers)
 
+    plans: dict = {}
+
     def message_for(sub: Any, msg_id: str) -> EmailMessage:
-        rendered = render(digest, subscriber=sub, cfg=cfg)
+        rendered = render(digest, subscriber=sub, cfg=cfg, plan_cache=plans)
         return build_message(
             rendered, to=sub.address, to_name=sub.name, cfg=cfg, digest_date=digest.date,
             site_url=digest.site_url, msg_id=msg_id, now=clock(),

@@ -179,12 +179,18 @@ def render_email(
     cfg: Any,
     web_url: str | None = None,
     max_html_bytes: int | None = None,
+    plan_cache: dict | None = None,
 ) -> RenderedEmail:
     """Render ``digest`` for one subscriber (or for nobody in particular when ``subscriber`` is None).
 
     ``fmt`` is "full" or "brief"; None means the subscriber's format, else ``[output] format``.
     The HTML is at most ``max_html_bytes`` (default ``[email] max_html_bytes``) bytes of UTF-8:
     the lowest-scored stories become links under "More stories" until it fits.
+
+    ``plan_cache`` (a dict kept for one delivery run) remembers how many stories fitted for each
+    (format, sections, budget), so the next subscriber with the same profile needs one render
+    instead of a bisection (~0.04 s instead of ~0.27 s for 25 full stories). The plan is reused
+    only when the result still fits (addresses differ in length).
     """
     fmt = fmt or (getattr(subscriber, "format", None) if subscriber else None) or cfg.output.format
     if fmt not in ("full", "brief"):
@@ -238,36 +244,20 @@ def render_email(
         ]
         ctx["more"] = links
         ctx["omitted"] = len(rest) - len(links)
+        ctx["n_full"] = n_full
         return ctx, _charset_first(inliner.inline(html_tpl.render(**ctx)))
 
     def fits(html: str) -> bool:
         return len(html.encode("utf-8")) <= budget
 
     n = len(ranked)
-    ctx, html = build(n)
+    key = (fmt, tuple(sec.name for sec in sections), budget)
+    planned = plan_cache.get(key) if plan_cache is not None else None
+    ctx, html = build(*planned) if planned else build(n)
     if not fits(html):
-        # Largest number of full stories that fits; size grows with it, so bisect (about log2(n) renders).
-        lo, hi = 0, n - 1
-        best: tuple[dict[str, Any], str] | None = None
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            c, h = build(mid)
-            if fits(h):
-                best, lo = (c, h), mid + 1
-            else:
-                hi = mid - 1
-        if best is None:
-            # Even the link list alone is too big: keep as many links as fit, the rest are "on the web".
-            lo, hi = 0, n
-            best = build(0, 0)
-            while lo <= hi:
-                mid = (lo + hi) // 2
-                c, h = build(0, mid)
-                if fits(h):
-                    best, lo = (c, h), mid + 1
-                else:
-                    hi = mid - 1
-        ctx, html = best
+        ctx, html = _fit(build, fits, n)
+    if plan_cache is not None:
+        plan_cache[key] = (ctx["n_full"], len(ctx["more"]))
     text = text_env.get_template("email.txt.j2").render(**ctx)
     subject = _subject(cfg.email.subject, title, digest.date, ranked)
     return RenderedEmail(
@@ -284,6 +274,32 @@ def render_email(
         more_stories=len(ctx["more"]),
         omitted_stories=ctx["omitted"],
     )
+
+
+def _fit(build: Any, fits: Any, n: int) -> tuple[dict[str, Any], str]:
+    """Most full stories that fit (size grows with their number, so bisect: about log2(n) renders)."""
+    lo, hi = 0, n - 1
+    best: tuple[dict[str, Any], str] | None = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        c, h = build(mid)
+        if fits(h):
+            best, lo = (c, h), mid + 1
+        else:
+            hi = mid - 1
+    if best is not None:
+        return best
+    # Even the link list alone is too big: keep as many links as fit, the rest are "on the web".
+    lo, hi = 0, n
+    best = build(0, 0)
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        c, h = build(0, mid)
+        if fits(h):
+            best, lo = (c, h), mid + 1
+        else:
+            hi = mid - 1
+    return best
 
 
 def _charset_first(html: str) -> str:
