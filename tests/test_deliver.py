@@ -371,12 +371,6 @@ def test_one_click_header_only_with_https(certs):
     assert msg["List-Unsubscribe-Post"] is None
 
 
-def test_event_loop_is_not_left_running():
-    # aiosmtpd controllers run their own loop in a thread; the test thread must not inherit one.
-    with pytest.raises(RuntimeError):
-        asyncio.get_running_loop()
-
-
 def test_cli_send_and_preview(server, certs, store, tmp_path):
     from briefing.deliver import cli_preview, cli_send
     from briefing.errors import BriefingError

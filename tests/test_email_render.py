@@ -175,3 +175,14 @@ def test_empty_digest_and_subject_pattern():
     empty = render_email(Digest(date="2026-11-23", title="AI Briefing", continuing_no_news=2), cfg=cfg)
     assert "No new stories today. 2 continuing stories had no news." in empty.html
     assert "No new stories today." in empty.text and empty.preheader == "No new stories today."
+
+
+def test_without_a_site_address_there_is_no_web_link():
+    from briefing.deliver import build_message
+
+    cfg = make_cfg()
+    r = render_email(make_digest(site_url=None), cfg=cfg, max_html_bytes=10_000)
+    assert r.web_url is None and "Read on the web" not in r.html and "Read on the web" not in r.text
+    assert r.omitted_stories > 0 and "on the web" not in r.html.split(">More stories</h2>", 1)[1].replace("Read on the web", "")
+    msg = build_message(r, to="ada@example.org", cfg=cfg, digest_date="2026-11-23")
+    assert msg["List-Archive"] is None and msg["List-Unsubscribe-Post"] is None
