@@ -367,6 +367,15 @@ def deliver_digest(
                     why = _redact(why, password)
                     if not _connection_usable(exc):
                         conn = _close(conn)  # dropped or closing: reconnect on the next attempt
+                    if permanent and (not connected or isinstance(exc, smtplib.SMTPSenderRefused)):
+                        # The server refuses us, not this recipient: every other message would fail
+                        # the same way, so stop and say what to fix instead of failing each address.
+                        store.record_delivery(digest.date, sub.address, msg_id, "deferred", prior + attempt, why)
+                        what = f"the sender {envelope_from}" if connected else "the connection"
+                        raise SmtpSetupError(
+                            f"{cfg.smtp.host}:{cfg.smtp.port} refused {what}: {why}",
+                            hint="check [email] sender (the server may only allow its own domain) and [smtp] host/port",
+                        ) from None
                     if permanent:
                         store.record_delivery(digest.date, sub.address, msg_id, "failed", prior + attempt, why)
                         report.failed[sub.address] = why

@@ -54,6 +54,7 @@ class Recorder:
     def __init__(self) -> None:
         self.messages: list[dict] = []
         self.reject: dict[str, str] = {}  # address -> RCPT reply (e.g. 550)
+        self.reject_sender: str | None = None  # MAIL FROM reply
         self.fail_data_once: dict[str, str] = {}  # address -> DATA reply, only the first time
         self.drop_once: set[str] = set()  # address -> drop the connection at DATA, first time
         self.fail_data_always: dict[str, str] = {}
@@ -61,6 +62,12 @@ class Recorder:
         self.block_on: str | None = None  # hold DATA for this address until released (crash tests)
         self.blocked = threading.Event()
         self.release = threading.Event()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.reject_sender:
+            return self.reject_sender
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.reject:
@@ -307,6 +314,18 @@ def test_wrong_password_is_a_setup_error_without_the_password(server, certs, sto
         deliver_digest(make_digest(), cfg_for(port, certs), store, sleep=lambda s: None)
     assert "refused the login" in str(err.value) and PASSWORD not in str(err.value)
     assert store.deliveries("2026-11-23") == []
+
+
+def test_refused_sender_stops_the_run_instead_of_failing_every_address(server, certs, store):
+    handler, port = server
+    handler.reject_sender = "553 5.7.1 sender address not allowed"
+    with pytest.raises(SmtpSetupError, match="refused the sender briefing@news.example.org: 553"):
+        deliver_digest(make_digest(), cfg_for(port, certs), store, sleep=lambda s: None)
+    rows = store.deliveries("2026-11-23")
+    assert [r["status"] for r in rows] == ["deferred"], "no address is marked failed for the server's refusal"
+    handler.reject_sender = None
+    report = deliver_digest(make_digest(), cfg_for(port, certs), store, sleep=lambda s: None)
+    assert sorted(report.sent) == sorted(ADDRESSES)
 
 
 def test_untrusted_certificate_is_a_setup_error(server, certs, store, tmp_path):
