@@ -206,6 +206,7 @@ def test_one_message_per_subscriber_with_all_headers(server, certs, store):
         assert "AT&T <and> everyone" in text and "AT&amp;T &lt;and&gt;" in html
         assert 'name="color-scheme"' in html and "prefers-color-scheme: dark" in html
         assert len(html.encode()) <= cfg.email.max_html_bytes
+        assert len(parts[1].get_payload()) <= cfg.email.max_html_bytes, "the encoded HTML part is under budget too"
         mid = msg["Message-ID"]
         assert mid.startswith("<") and mid.endswith("@news.example.org>")
         ids.add(mid)
