@@ -28,7 +28,7 @@ OUTLETS = [
     "The Information", "ZDNet", "Engadget",
 ]
 SUBJECTS = [
-    "DeepSeek V4", "Llama 5", "Gemini 3 Ultra", "Claude's new coding agent", "Mistral Large 3",
+    "DeepSeek V4", "Llama5MaverickInstructFP8DynamicQuantizedCheckpointFromHuggingFace", "Gemini 3 Ultra", "Claude's new coding agent", "Mistral Large 3",
     "the EU AI Act's GPAI code", "Nvidia's Rubin chips", "OpenAI's device", "a Qwen reasoning model",
     "Apple's on-device model", "the US export rules", "an open-weights video model", "Anthropic's funding round",
     "a new math benchmark", "Microsoft's MAI-2", "a robotics foundation model", "the UK AI Security Institute",

@@ -63,8 +63,9 @@ window.addEventListener('load', function () {
     bodyBg: getComputedStyle(document.body).backgroundColor,
     cardBg: card ? getComputedStyle(card).backgroundColor : null
   };
-  var pre = document.createElement('pre'); pre.id = '__m'; pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
+  var doc = window.parent !== window ? window.parent.document : document;
+  var pre = doc.createElement('pre'); pre.id = '__m'; pre.textContent = JSON.stringify(out);
+  doc.body.appendChild(pre);
 });
 </script>"""
 
@@ -79,10 +80,22 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def measure(tmp_path: Path, html: str, width: int, *extra: str) -> dict:
+    """Load ``html`` in a ``width`` px wide frame and return the measurements.
+
+    Headless chromium's window is at least 500 px wide, so a phone is emulated with an iframe of
+    the phone's width (srcdoc: same origin, so the frame can report to the host page).
+    """
     page = html.replace("<head>", "<head>" + ERRORS_JS, 1).replace("</body>", MEASURE_JS + "</body>", 1)
+    import html as html_mod
+
+    host = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}</style></head><body>'
+        f'<iframe style="border:0;width:{width}px;height:2000px;display:block" srcdoc="{html_mod.escape(page, quote=True)}"></iframe>'
+        "</body></html>"
+    )
     path = tmp_path / f"measure-{width}.html"
-    path.write_text(page, encoding="utf-8")
-    proc = chromium(tmp_path, f"--window-size={width},2000", *extra, "--dump-dom", path.as_uri())
+    path.write_text(host, encoding="utf-8")
+    proc = chromium(tmp_path, f"--window-size={max(width, 500) + 40},2000", *extra, "--dump-dom", path.as_uri())
     m = re.search(r'<pre id="__m">(.*?)</pre>', proc.stdout, re.S)
     assert m, f"no measurements from chromium (rc={proc.returncode}): {proc.stderr[-2000:]}"
     import html as html_mod
@@ -130,6 +143,7 @@ def test_email_fits_600px_on_desktop(rendered, tmp_path):
 
 def test_email_on_a_phone_has_no_horizontal_scroll(rendered, tmp_path):
     m = measure(tmp_path, rendered.html, 375)
+    assert m["viewport"] == 375, "the phone frame is 375 px wide"
     assert m["errs"] == []
     assert m["scrollWidth"] <= m["viewport"], f"page scrolls sideways: {m['scrollWidth']} > {m['viewport']}"
     assert m["overflow"] == [], m["overflow"][:10]
