@@ -337,6 +337,13 @@ def test_untrusted_certificate_is_a_setup_error(server, certs, store, tmp_path):
         deliver_digest(make_digest(), cfg, store, sleep=lambda s: None)
 
 
+def test_verify_false_accepts_an_unknown_certificate(server, certs, store):
+    handler, port = server
+    cfg = cfg_for(port, certs, addresses=ADDRESSES[:1])
+    cfg.smtp.ca_file, cfg.smtp.verify = "", False
+    assert deliver_digest(make_digest(3), cfg, store).sent == ADDRESSES[:1] and handler.messages[0]["tls"]
+
+
 def test_missing_password_env_names_the_variable(server, certs, store, monkeypatch):
     _, port = server
     monkeypatch.delenv("BRIEFING_SMTP_PASSWORD")
