@@ -68,6 +68,12 @@ class DeliveryReport:
             return EXIT_PARTIAL if (self.sent or self.skipped) else EXIT_FAILED
         return EXIT_OK
 
+    def problems(self) -> list[str]:
+        """One line per address that did not get the digest, for the run summary."""
+        return [f"mail to {a} failed: {e}" for a, e in self.failed.items()] + [
+            f"mail to {a} deferred (sent by the next run): {e}" for a, e in self.deferred.items()
+        ]
+
     def summary(self) -> str:
         if self.empty:
             return f"{self.date}: no new stories; no email sent ([briefing] send_empty = false)"

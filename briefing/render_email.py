@@ -34,10 +34,10 @@ IMAGES = 3  # lead images shown (top stories only): they cost the reader's data,
 
 
 def digest_web_url(site_url: str | None, date: str) -> str | None:
-    """Address of a digest's web page; None when the site has no public address."""
+    """Address of a digest's web page (render.write_site writes ``YYYY-MM-DD.html``); None without a site address."""
     if not site_url:
         return None
-    return site_url.rstrip("/") + f"/{date}/"
+    return site_url.rstrip("/") + f"/{date}.html"
 
 
 def safe_url(url: str | None) -> str | None:

@@ -216,7 +216,7 @@ def test_one_message_per_subscriber_with_all_headers(server, certs, store):
         assert "<https://news.example.org/unsubscribe?address=" in unsub and "<mailto:briefing@news.example.org?subject=" in unsub
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert msg["Subject"] == "AI Briefing for 2026-11-23"
-        assert "https://news.example.org/2026-11-23/" in html and "Read on the web" in html
+        assert "https://news.example.org/2026-11-23.html" in html and "Read on the web" in html
         assert "display:none" in html.split("<table", 1)[0], "preheader comes first, hidden"
     assert len(ids) == len(ADDRESSES), "Message-IDs are unique per subscriber"
     brief = next(parse(m["data"]) for m in handler.messages if m["rcpt_tos"] == [ADDRESSES[1]])
@@ -259,6 +259,7 @@ def test_permanent_550_is_recorded_and_others_still_sent(server, certs, store):
     assert list(report.failed) == [ADDRESSES[1]] and "550" in report.failed[ADDRESSES[1]]
     assert sorted(report.sent) == sorted(set(ADDRESSES) - {ADDRESSES[1]})
     assert report.exit_code == EXIT_PARTIAL
+    assert report.problems() == [f"mail to {ADDRESSES[1]} failed: 550 5.1.1 <grace@example.net>: mailbox unavailable"]
     row = store.delivery("2026-11-23", ADDRESSES[1])
     assert row["status"] == "failed" and "mailbox unavailable" in row["error"]
     assert PASSWORD not in (row["error"] or "") and PASSWORD not in report.summary()
@@ -278,6 +279,7 @@ def test_partial_failure_then_rerun_sends_only_the_missing(server, certs, store)
     assert sorted(first.deferred) == sorted(ADDRESSES[2:]) and first.exit_code == EXIT_PARTIAL
     assert delays == [5.0, 10.0, 5.0, 10.0], "exponential backoff, max_attempts = 3 per message"
     assert store.delivery("2026-11-23", ADDRESSES[2])["status"] == "deferred"
+    assert any("deferred (sent by the next run): 452 4.2.2 mailbox full" in p for p in first.problems())
     handler.fail_data_always.clear()
     second = deliver_digest(make_digest(), cfg, store, sleep=delays.append)
     assert sorted(second.sent) == sorted(ADDRESSES[2:]) and sorted(second.skipped) == sorted(ADDRESSES[:2])

@@ -72,7 +72,7 @@ def test_tiny_budget_still_fits_and_points_to_the_web(digest, cfg):
     r = render_email(digest, cfg=cfg, max_html_bytes=10_000)
     assert r.html_wire_bytes <= 10_000
     assert r.full_stories == 0 and r.omitted_stories > 0
-    assert f"and {r.omitted_stories} more" in r.html and 'href="https://news.example.org/2026-11-23/"' in r.html
+    assert f"and {r.omitted_stories} more" in r.html and 'href="https://news.example.org/2026-11-23.html"' in r.html
     assert "Unsubscribe" in r.html, "the footer survives"
 
 
@@ -119,7 +119,7 @@ def test_full_story_content(full, digest):
     assert "Broken Blog: HTTP 404 Not Found (3 failures in a row)" in html
     assert "Dead Feed: HTTP 410 Gone (disabled)" in html
     assert "The Verge: " not in html.split("Feed health", 1)[1]
-    assert 'href="https://news.example.org/2026-11-23/"' in html and "Read on the web" in html
+    assert 'href="https://news.example.org/2026-11-23.html"' in html and "Read on the web" in html
     assert "AT&amp;T &lt;and&gt; everyone else" in html
     assert "and" not in {t for t, _ in tags(html)}, "text from feeds never becomes markup"
 
@@ -162,7 +162,7 @@ def test_plain_text_part_is_readable(full):
     assert "KEY TAKEAWAYS" in text and "== MODELS ==" in text and "MORE STORIES" in text
     assert "Covered by 11 outlets:" in text and "! Outlets differ on active parameters" in text
     assert text.index("KEY TAKEAWAYS") < text.index("== MODELS ==") < text.index("MORE STORIES")
-    assert "Read on the web: https://news.example.org/2026-11-23/" in text
+    assert "Read on the web: https://news.example.org/2026-11-23.html" in text
     assert "Unsubscribe: mailto:briefing@localhost?subject=unsubscribe" in text
     assert "Feed health: 2 feeds had problems." in text
 
