@@ -68,6 +68,12 @@ class DeliveryReport:
             return EXIT_PARTIAL if (self.sent or self.skipped) else EXIT_FAILED
         return EXIT_OK
 
+    def problems(self) -> list[str]:
+        """One line per address that did not get the digest, for the run summary."""
+        return [f"mail to {a} failed: {e}" for a, e in self.failed.items()] + [
+            f"mail to {a} deferred (sent by the next run): {e}" for a, e in self.deferred.items()
+        ]
+
     def summary(self) -> str:
         if self.empty:
             return f"{self.date}: no new stories; no email sent ([briefing] send_empty = false)"
@@ -313,8 +319,10 @@ def deliver_digest(
     password = env.get(cfg.smtp.password_env) if cfg.smtp.password_env else None
     subs = _unique(cfg.subscribers if subscribers is None else subscribers)
 
+    plans: dict = {}
+
     def message_for(sub: Any, msg_id: str) -> EmailMessage:
-        rendered = render(digest, subscriber=sub, cfg=cfg)
+        rendered = render(digest, subscriber=sub, cfg=cfg, plan_cache=plans)
         return build_message(
             rendered, to=sub.address, to_name=sub.name, cfg=cfg, digest_date=digest.date,
             site_url=digest.site_url, msg_id=msg_id, now=clock(),
@@ -365,6 +373,15 @@ def deliver_digest(
                     why = _redact(why, password)
                     if not _connection_usable(exc):
                         conn = _close(conn)  # dropped or closing: reconnect on the next attempt
+                    if permanent and (not connected or isinstance(exc, smtplib.SMTPSenderRefused)):
+                        # The server refuses us, not this recipient: every other message would fail
+                        # the same way, so stop and say what to fix instead of failing each address.
+                        store.record_delivery(digest.date, sub.address, msg_id, "deferred", prior + attempt, why)
+                        what = f"the sender {envelope_from}" if connected else "the connection"
+                        raise SmtpSetupError(
+                            f"{cfg.smtp.host}:{cfg.smtp.port} refused {what}: {why}",
+                            hint="check [email] sender (the server may only allow its own domain) and [smtp] host/port",
+                        ) from None
                     if permanent:
                         store.record_delivery(digest.date, sub.address, msg_id, "failed", prior + attempt, why)
                         report.failed[sub.address] = why

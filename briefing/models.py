@@ -290,3 +290,16 @@ class RenderedEmail:
     @property
     def html_bytes(self) -> int:
         return len(self.html.encode("utf-8"))
+
+    @property
+    def html_wire_bytes(self) -> int:
+        """Quoted-printable size of the HTML part, as sent (what the byte budget counts)."""
+        return qp_wire_bytes(self.html)
+
+
+def qp_wire_bytes(html: str) -> int:
+    """Size of ``html`` as a quoted-printable MIME part on the wire (CRLF line ends)."""
+    import binascii
+
+    encoded = binascii.b2a_qp(html.encode("utf-8"), istext=True)
+    return len(encoded) + encoded.count(b"\n")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from .models import Digest, RenderedEmail, Section, Story
+from .models import Digest, RenderedEmail, Section, Story, qp_wire_bytes
 
 TEMPLATE_DIRS = (
     Path(__file__).resolve().parents[1] / "templates",  # repo checkout / editable install
@@ -34,10 +34,10 @@ IMAGES = 3  # lead images shown (top stories only): they cost the reader's data,
 
 
 def digest_web_url(site_url: str | None, date: str) -> str | None:
-    """Address of a digest's web page; None when the site has no public address."""
+    """Address of a digest's web page (render.write_site writes ``YYYY-MM-DD.html``); None without a site address."""
     if not site_url:
         return None
-    return site_url.rstrip("/") + f"/{date}/"
+    return site_url.rstrip("/") + f"/{date}.html"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -179,12 +179,19 @@ def render_email(
     cfg: Any,
     web_url: str | None = None,
     max_html_bytes: int | None = None,
+    plan_cache: dict | None = None,
 ) -> RenderedEmail:
     """Render ``digest`` for one subscriber (or for nobody in particular when ``subscriber`` is None).
 
     ``fmt`` is "full" or "brief"; None means the subscriber's format, else ``[output] format``.
-    The HTML is at most ``max_html_bytes`` (default ``[email] max_html_bytes``) bytes of UTF-8:
+    The HTML is at most ``max_html_bytes`` (default ``[email] max_html_bytes``) bytes, counted
+    quoted-printable encoded (see ``wire_bytes``), so also in UTF-8:
     the lowest-scored stories become links under "More stories" until it fits.
+
+    ``plan_cache`` (a dict kept for one delivery run) remembers how many stories fitted for each
+    (format, sections, budget), so the next subscriber with the same profile needs one render
+    instead of a bisection (~0.04 s instead of ~0.27 s for 25 full stories). The plan is reused
+    only when the result still fits (addresses differ in length).
     """
     fmt = fmt or (getattr(subscriber, "format", None) if subscriber else None) or cfg.output.format
     if fmt not in ("full", "brief"):
@@ -238,36 +245,20 @@ def render_email(
         ]
         ctx["more"] = links
         ctx["omitted"] = len(rest) - len(links)
+        ctx["n_full"] = n_full
         return ctx, _charset_first(inliner.inline(html_tpl.render(**ctx)))
 
     def fits(html: str) -> bool:
-        return len(html.encode("utf-8")) <= budget
+        return wire_bytes(html) <= budget
 
     n = len(ranked)
-    ctx, html = build(n)
+    key = (fmt, tuple(sec.name for sec in sections), budget)
+    planned = plan_cache.get(key) if plan_cache is not None else None
+    ctx, html = build(*planned) if planned else build(n)
     if not fits(html):
-        # Largest number of full stories that fits; size grows with it, so bisect (about log2(n) renders).
-        lo, hi = 0, n - 1
-        best: tuple[dict[str, Any], str] | None = None
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            c, h = build(mid)
-            if fits(h):
-                best, lo = (c, h), mid + 1
-            else:
-                hi = mid - 1
-        if best is None:
-            # Even the link list alone is too big: keep as many links as fit, the rest are "on the web".
-            lo, hi = 0, n
-            best = build(0, 0)
-            while lo <= hi:
-                mid = (lo + hi) // 2
-                c, h = build(0, mid)
-                if fits(h):
-                    best, lo = (c, h), mid + 1
-                else:
-                    hi = mid - 1
-        ctx, html = best
+        ctx, html = _fit(build, fits, n)
+    if plan_cache is not None:
+        plan_cache[key] = (ctx["n_full"], len(ctx["more"]))
     text = text_env.get_template("email.txt.j2").render(**ctx)
     subject = _subject(cfg.email.subject, title, digest.date, ranked)
     return RenderedEmail(
@@ -286,12 +277,50 @@ def render_email(
     )
 
 
+def wire_bytes(html: str) -> int:
+    """Size of the HTML part as it travels: quoted-printable, as deliver.build_message encodes it.
+
+    Gmail's clipping rule is undocumented; reports differ on whether it counts the decoded HTML or
+    the encoded part. The encoded size is the larger (about 7% here, from ``=3D`` in attributes), so
+    budgeting on it keeps both under the limit.
+    """
+    return qp_wire_bytes(html)
+
+
+def _fit(build: Any, fits: Any, n: int) -> tuple[dict[str, Any], str]:
+    """Most full stories that fit (size grows with their number, so bisect: about log2(n) renders)."""
+    lo, hi = 0, n - 1
+    best: tuple[dict[str, Any], str] | None = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        c, h = build(mid)
+        if fits(h):
+            best, lo = (c, h), mid + 1
+        else:
+            hi = mid - 1
+    if best is not None:
+        return best
+    # Even the link list alone is too big: keep as many links as fit, the rest are "on the web".
+    lo, hi = 0, n
+    best = build(0, 0)
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        c, h = build(0, mid)
+        if fits(h):
+            best, lo = (c, h), mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
 def _charset_first(html: str) -> str:
     """css-inline puts the kept <style> first in <head>; the charset must be within the first 1024 bytes."""
     meta = '<meta charset="utf-8">'
     if meta in html and "<head>" in html:
         html = html.replace(meta, "", 1).replace("<head>", "<head>" + meta, 1)
-    return html
+    # css-inline turns the preheader filler entities into raw invisible characters; put the
+    # entities back so the filler survives any charset mangling and stays visible in the source.
+    return html.replace("\u034f", "&#847;").replace("\u200c", "&zwnj;")
 
 
 def _key_line(story: Story) -> str:

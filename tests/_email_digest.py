@@ -28,7 +28,7 @@ OUTLETS = [
     "The Information", "ZDNet", "Engadget",
 ]
 SUBJECTS = [
-    "DeepSeek V4", "Llama 5", "Gemini 3 Ultra", "Claude's new coding agent", "Mistral Large 3",
+    "DeepSeek V4", "Llama5MaverickInstructFP8DynamicQuantizedCheckpointFromHuggingFace", "Gemini 3 Ultra", "Claude's new coding agent", "Mistral Large 3",
     "the EU AI Act's GPAI code", "Nvidia's Rubin chips", "OpenAI's device", "a Qwen reasoning model",
     "Apple's on-device model", "the US export rules", "an open-weights video model", "Anthropic's funding round",
     "a new math benchmark", "Microsoft's MAI-2", "a robotics foundation model", "the UK AI Security Institute",
@@ -87,7 +87,7 @@ def make_digest(stories: int = 25, *, image_base: str | None = None, site_url: s
             summary=f"One-line summary of {SUBJECTS[i]}: the key fact, the number and who reported it first (Zürich desk).",
             takeaways=takeaways, disagreements=disagreements, topic=names[i % 3],
             score=100.0 - i * 3 + (5 if i == 7 else 0), day=1 + (i % 5 == 2) * (i % 4 + 1),
-            earlier=[("2026-11-21", "https://news.example.org/2026-11-21/#s3")] if i % 5 == 2 else [],
+            earlier=[("2026-11-21", "https://news.example.org/2026-11-21.html#story-3")] if i % 5 == 2 else [],
         )
         sections[names[i % 3]].append(story)
     health = [

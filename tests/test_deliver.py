@@ -11,6 +11,8 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
+import threading
 from email import message_from_bytes, policy
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
@@ -52,10 +54,20 @@ class Recorder:
     def __init__(self) -> None:
         self.messages: list[dict] = []
         self.reject: dict[str, str] = {}  # address -> RCPT reply (e.g. 550)
+        self.reject_sender: str | None = None  # MAIL FROM reply
         self.fail_data_once: dict[str, str] = {}  # address -> DATA reply, only the first time
         self.drop_once: set[str] = set()  # address -> drop the connection at DATA, first time
         self.fail_data_always: dict[str, str] = {}
         self.data_calls = 0
+        self.block_on: str | None = None  # hold DATA for this address until released (crash tests)
+        self.blocked = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.reject_sender:
+            return self.reject_sender
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.reject:
@@ -81,6 +93,11 @@ class Recorder:
             "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "authenticated": session.authenticated,
         })
+        if rcpt == self.block_on:  # queued, but the 250 is held back until released
+            self.block_on = None
+            self.blocked.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         return "250 2.0.0 queued"
 
 
@@ -189,6 +206,7 @@ def test_one_message_per_subscriber_with_all_headers(server, certs, store):
         assert "AT&T <and> everyone" in text and "AT&amp;T &lt;and&gt;" in html
         assert 'name="color-scheme"' in html and "prefers-color-scheme: dark" in html
         assert len(html.encode()) <= cfg.email.max_html_bytes
+        assert len(parts[1].get_payload()) <= cfg.email.max_html_bytes, "the encoded HTML part is under budget too"
         mid = msg["Message-ID"]
         assert mid.startswith("<") and mid.endswith("@news.example.org>")
         ids.add(mid)
@@ -198,7 +216,7 @@ def test_one_message_per_subscriber_with_all_headers(server, certs, store):
         assert "<https://news.example.org/unsubscribe?address=" in unsub and "<mailto:briefing@news.example.org?subject=" in unsub
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert msg["Subject"] == "AI Briefing for 2026-11-23"
-        assert "https://news.example.org/2026-11-23/" in html and "Read on the web" in html
+        assert "https://news.example.org/2026-11-23.html" in html and "Read on the web" in html
         assert "display:none" in html.split("<table", 1)[0], "preheader comes first, hidden"
     assert len(ids) == len(ADDRESSES), "Message-IDs are unique per subscriber"
     brief = next(parse(m["data"]) for m in handler.messages if m["rcpt_tos"] == [ADDRESSES[1]])
@@ -241,6 +259,7 @@ def test_permanent_550_is_recorded_and_others_still_sent(server, certs, store):
     assert list(report.failed) == [ADDRESSES[1]] and "550" in report.failed[ADDRESSES[1]]
     assert sorted(report.sent) == sorted(set(ADDRESSES) - {ADDRESSES[1]})
     assert report.exit_code == EXIT_PARTIAL
+    assert report.problems() == [f"mail to {ADDRESSES[1]} failed: 550 5.1.1 <grace@example.net>: mailbox unavailable"]
     row = store.delivery("2026-11-23", ADDRESSES[1])
     assert row["status"] == "failed" and "mailbox unavailable" in row["error"]
     assert PASSWORD not in (row["error"] or "") and PASSWORD not in report.summary()
@@ -260,6 +279,7 @@ def test_partial_failure_then_rerun_sends_only_the_missing(server, certs, store)
     assert sorted(first.deferred) == sorted(ADDRESSES[2:]) and first.exit_code == EXIT_PARTIAL
     assert delays == [5.0, 10.0, 5.0, 10.0], "exponential backoff, max_attempts = 3 per message"
     assert store.delivery("2026-11-23", ADDRESSES[2])["status"] == "deferred"
+    assert any("deferred (sent by the next run): 452 4.2.2 mailbox full" in p for p in first.problems())
     handler.fail_data_always.clear()
     second = deliver_digest(make_digest(), cfg, store, sleep=delays.append)
     assert sorted(second.sent) == sorted(ADDRESSES[2:]) and sorted(second.skipped) == sorted(ADDRESSES[:2])
@@ -299,12 +319,31 @@ def test_wrong_password_is_a_setup_error_without_the_password(server, certs, sto
     assert store.deliveries("2026-11-23") == []
 
 
+def test_refused_sender_stops_the_run_instead_of_failing_every_address(server, certs, store):
+    handler, port = server
+    handler.reject_sender = "553 5.7.1 sender address not allowed"
+    with pytest.raises(SmtpSetupError, match="refused the sender briefing@news.example.org: 553"):
+        deliver_digest(make_digest(), cfg_for(port, certs), store, sleep=lambda s: None)
+    rows = store.deliveries("2026-11-23")
+    assert [r["status"] for r in rows] == ["deferred"], "no address is marked failed for the server's refusal"
+    handler.reject_sender = None
+    report = deliver_digest(make_digest(), cfg_for(port, certs), store, sleep=lambda s: None)
+    assert sorted(report.sent) == sorted(ADDRESSES)
+
+
 def test_untrusted_certificate_is_a_setup_error(server, certs, store, tmp_path):
     _, port = server
     cfg = cfg_for(port, certs)
     cfg.smtp.ca_file = ""  # system CAs do not know our self-signed certificate
     with pytest.raises(SmtpSetupError, match="not trusted"):
         deliver_digest(make_digest(), cfg, store, sleep=lambda s: None)
+
+
+def test_verify_false_accepts_an_unknown_certificate(server, certs, store):
+    handler, port = server
+    cfg = cfg_for(port, certs, addresses=ADDRESSES[:1])
+    cfg.smtp.ca_file, cfg.smtp.verify = "", False
+    assert deliver_digest(make_digest(3), cfg, store).sent == ADDRESSES[:1] and handler.messages[0]["tls"]
 
 
 def test_missing_password_env_names_the_variable(server, certs, store, monkeypatch):
@@ -361,7 +400,113 @@ def test_one_click_header_only_with_https(certs):
     assert msg["List-Unsubscribe-Post"] is None
 
 
-def test_event_loop_is_not_left_running():
-    # aiosmtpd controllers run their own loop in a thread; the test thread must not inherit one.
-    with pytest.raises(RuntimeError):
-        asyncio.get_running_loop()
+def test_cli_send_and_preview(server, certs, store, tmp_path):
+    from briefing.deliver import cli_preview, cli_send
+    from briefing.errors import BriefingError
+
+    handler, port = server
+    cfg = cfg_for(port, certs)
+    out: list[str] = []
+    assert cli_send(cfg, store, make_digest(), dry_run=True, out_dir=tmp_path / "dry", echo=out.append) == EXIT_OK
+    assert "dry run, 4 message(s) written" in out[-1] and handler.data_calls == 0
+    assert cli_send(cfg, store, make_digest(), echo=out.append) == EXIT_OK
+    assert out[-1].startswith("2026-11-23: sent 4") and len(handler.messages) == 4
+    assert cli_send(cfg, store, make_digest(), echo=out.append) == EXIT_OK
+    assert "sent 0, 4 already sent earlier" in out[-1] and len(handler.messages) == 4
+
+    path = tmp_path / "preview.html"
+    assert cli_preview(cfg, make_digest(), out_path=path, fmt="brief", echo=out.append) == EXIT_OK
+    assert out[-1] == str(path.resolve()) and "Covered by" in path.read_text() and path.with_suffix(".txt").exists()
+    assert cli_preview(cfg, make_digest(), out_path=path, address=ADDRESSES[1], echo=out.append) == EXIT_OK
+    assert "grace@example.net subscribed" in path.read_text()
+
+    off = cfg_for(port, certs, email={"enabled": False})
+    with pytest.raises(BriefingError, match="email is disabled"):
+        cli_send(off, store, make_digest(), echo=out.append)
+    none = cfg_for(port, certs, addresses=[])
+    with pytest.raises(BriefingError, match="no subscribers"):
+        cli_send(none, store, make_digest(), echo=out.append)
+
+
+def test_subscribers_from_feeds_toml_and_a_separate_file(server, certs, store, tmp_path):
+    from briefing.config import load_config
+
+    handler, port = server
+    cert, _ = certs
+    (tmp_path / "subscribers.toml").write_text(
+        '[[subscribers]]\naddress = "file1@example.org"\n\n[[subscribers]]\naddress = "file2@example.org"\nformat = "brief"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "feeds.toml").write_text(
+        f"""
+[email]
+enabled = true
+sender = "Briefing <briefing@news.example.org>"
+subscribers_file = "subscribers.toml"
+
+[smtp]
+host = "127.0.0.1"
+port = {port}
+user = "{USER}"
+ca_file = "{cert}"
+
+[[subscribers]]
+address = "inline@example.org"
+name = "Inline Reader"
+""",
+        encoding="utf-8",
+    )
+    cfg = load_config(tmp_path / "feeds.toml")
+    report = deliver_digest(make_digest(5), cfg, store)
+    assert sorted(report.sent) == ["file1@example.org", "file2@example.org", "inline@example.org"]
+    assert sorted(m["rcpt_tos"][0] for m in handler.messages) == sorted(report.sent)
+
+
+CRASH_SCRIPT = """
+import sys
+sys.path.insert(0, sys.argv[3])
+from _email_digest import make_digest
+from briefing.config import load_config
+from briefing.deliver import deliver_digest
+from briefing.store import Store
+with Store(sys.argv[2]) as store:
+    deliver_digest(make_digest(), load_config(sys.argv[1]), store)
+"""
+
+
+def test_killed_mid_send_then_rerun_resends_only_the_unconfirmed(server, certs, tmp_path):
+    """A real crash: the sending process is SIGKILLed while the server holds the second message."""
+    handler, port = server
+    cert, _ = certs
+    subs = "".join(f'[[subscribers]]\naddress = "{a}"\n\n' for a in ADDRESSES)
+    (tmp_path / "feeds.toml").write_text(
+        f'[email]\nenabled = true\nsender = "B <b@news.example.org>"\n\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nuser = "{USER}"\nca_file = "{cert}"\n\n{subs}',
+        encoding="utf-8",
+    )
+    db = tmp_path / "state.db"
+    handler.block_on = ADDRESSES[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASH_SCRIPT, str(tmp_path / "feeds.toml"), str(db), str(Path(__file__).parent)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        assert handler.blocked.wait(60), proc.stderr.read().decode() if proc.poll() is not None else "sender never reached DATA"
+    finally:
+        proc.kill()
+        proc.wait(10)
+    handler.release.set()  # the server had queued it; the client died before it could hear 250
+    with Store(db) as store:
+        assert store.delivery("2026-11-23", ADDRESSES[0])["status"] == "sent"
+        assert store.delivery("2026-11-23", ADDRESSES[1])["status"] == "pending"
+        assert store.delivery("2026-11-23", ADDRESSES[2]) is None
+        from briefing.config import load_config
+
+        report = deliver_digest(make_digest(), load_config(tmp_path / "feeds.toml"), store)
+    assert report.skipped == [ADDRESSES[0]] and report.resent == [ADDRESSES[1]]
+    assert sorted(report.sent) == sorted(ADDRESSES[1:])
+    got: dict[str, list[str]] = {}
+    for m in handler.messages:
+        got.setdefault(m["rcpt_tos"][0], []).append(parse(m["data"])["Message-ID"])
+    assert {a: len(v) for a, v in got.items()} == {ADDRESSES[0]: 1, ADDRESSES[1]: 2, ADDRESSES[2]: 1, ADDRESSES[3]: 1}
+    assert len(set(got[ADDRESSES[1]])) == 1, "the resend carries the same Message-ID, so clients show it once"

@@ -63,8 +63,9 @@ window.addEventListener('load', function () {
     bodyBg: getComputedStyle(document.body).backgroundColor,
     cardBg: card ? getComputedStyle(card).backgroundColor : null
   };
-  var pre = document.createElement('pre'); pre.id = '__m'; pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
+  var doc = window.parent !== window ? window.parent.document : document;
+  var pre = doc.createElement('pre'); pre.id = '__m'; pre.textContent = JSON.stringify(out);
+  doc.body.appendChild(pre);
 });
 </script>"""
 
@@ -79,10 +80,22 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def measure(tmp_path: Path, html: str, width: int, *extra: str) -> dict:
+    """Load ``html`` in a ``width`` px wide frame and return the measurements.
+
+    Headless chromium's window is at least 500 px wide, so a phone is emulated with an iframe of
+    the phone's width (srcdoc: same origin, so the frame can report to the host page).
+    """
     page = html.replace("<head>", "<head>" + ERRORS_JS, 1).replace("</body>", MEASURE_JS + "</body>", 1)
+    import html as html_mod
+
+    host = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}</style></head><body>'
+        f'<iframe style="border:0;width:{width}px;height:2000px;display:block" srcdoc="{html_mod.escape(page, quote=True)}"></iframe>'
+        "</body></html>"
+    )
     path = tmp_path / f"measure-{width}.html"
-    path.write_text(page, encoding="utf-8")
-    proc = chromium(tmp_path, f"--window-size={width},2000", *extra, "--dump-dom", path.as_uri())
+    path.write_text(host, encoding="utf-8")
+    proc = chromium(tmp_path, f"--window-size={max(width, 500) + 40},2000", *extra, "--dump-dom", path.as_uri())
     m = re.search(r'<pre id="__m">(.*?)</pre>', proc.stdout, re.S)
     assert m, f"no measurements from chromium (rc={proc.returncode}): {proc.stderr[-2000:]}"
     import html as html_mod
@@ -130,6 +143,7 @@ def test_email_fits_600px_on_desktop(rendered, tmp_path):
 
 def test_email_on_a_phone_has_no_horizontal_scroll(rendered, tmp_path):
     m = measure(tmp_path, rendered.html, 375)
+    assert m["viewport"] == 375, "the phone frame is 375 px wide"
     assert m["errs"] == []
     assert m["scrollWidth"] <= m["viewport"], f"page scrolls sideways: {m['scrollWidth']} > {m['viewport']}"
     assert m["overflow"] == [], m["overflow"][:10]
@@ -169,3 +183,55 @@ def _png_size(path: Path) -> tuple[int, int]:
     import struct
 
     return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+def _real_day_digest(day_dir: Path, date: str):
+    """One real day of four AI feeds as a digest: each link is a story; a link in two feeds has two outlets."""
+    import gzip
+    import html as html_mod
+
+    import feedparser
+
+    from briefing.models import Article, ArticleGroup, Digest, Outlet, Section, Story, Takeaway
+
+    sections, by_link = [], {}
+    for path in sorted(day_dir.glob(f"*/{date}.xml.gz")):
+        parsed = feedparser.parse(gzip.open(path).read())
+        name = parsed.feed.get("title") or path.parent.name
+        stories = []
+        for rank, e in enumerate(parsed.entries[:15]):
+            text = html_mod.unescape(re.sub(r"<[^>]+>", " ", e.get("summary", ""))).strip()
+            art = Article(id=None, entry_id=e.get("id") or e.get("link"), feed=name, source=name, url=e.get("link"),
+                          title=e.get("title", ""), text=text)
+            if art.url in by_link:
+                by_link[art.url].groups.append(ArticleGroup(art))
+                continue
+            sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 20][:4]
+            story = Story(id=art.entry_id, groups=[ArticleGroup(art)], headline=art.title, summary=sentences[0] if sentences else "",
+                          takeaways=[Takeaway(s, [Outlet(name, art.url)]) for s in sentences[1:]], score=100 - rank, topic=name)
+            by_link[art.url] = story
+            stories.append(story)
+        sections.append(Section(name, stories))
+    return Digest(date=date, title="AI Briefing", sections=sections, site_url="https://news.example.org")
+
+
+def test_a_real_day_of_feeds_stays_within_600px(shared_data, tmp_path):
+    day_dir = shared_data / "ai-news-feed-snapshots" / "daily"
+    if not any(day_dir.glob("*/2026-08-01.xml.gz")):
+        pytest.skip(f"no daily feed snapshots for 2026-08-01 in {day_dir}")
+    digest = _real_day_digest(day_dir, "2026-08-01")
+    assert len(digest.stories) >= 30 and any(len(s.outlets) > 1 for s in digest.stories)
+    rendered = render_email(digest, cfg=make_cfg())
+    assert rendered.html_wire_bytes <= 100_000
+    for width in (1024, 375):
+        m = measure(tmp_path, rendered.html, width)
+        assert m["errs"] == [], m["errs"]
+        assert m["wide"] == [] and m["overflow"] == [], (width, m["wide"][:5], m["overflow"][:5])
+        assert m["scrollWidth"] <= m["viewport"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = tmp_path / "real.html"
+    page.write_text(rendered.html, encoding="utf-8")
+    shot = SHOTS / "email-real-day.png"
+    shot.unlink(missing_ok=True)
+    chromium(tmp_path, "--window-size=600,2400", f"--screenshot={shot}", page.as_uri())
+    assert shot.exists()

@@ -49,7 +49,7 @@ def test_byte_budget_moves_lowest_ranked_stories_into_more_list(digest, cfg, ful
     unbounded = render_email(digest, cfg=cfg, fmt="full", max_html_bytes=10**7)
     assert unbounded.html_bytes > cfg.email.max_html_bytes, "the fixture must need the budget"
     assert unbounded.more_stories == 0 and unbounded.full_stories == 25
-    assert full.html_bytes <= cfg.email.max_html_bytes == 100_000
+    assert full.html_bytes < full.html_wire_bytes <= cfg.email.max_html_bytes == 100_000
     assert full.more_stories > 0 and full.full_stories + full.more_stories == 25 and full.omitted_stories == 0
     assert ">More stories</h2>" in full.html
     # the full stories are exactly the best-scored ones
@@ -60,7 +60,7 @@ def test_byte_budget_moves_lowest_ranked_stories_into_more_list(digest, cfg, ful
     for s in ranked[full.full_stories :]:
         assert _esc(s.headline) in more_html
     # as many full stories as fit: one more would not
-    bigger = render_email(digest, cfg=cfg, max_html_bytes=full.html_bytes + 1)
+    bigger = render_email(digest, cfg=cfg, max_html_bytes=full.html_wire_bytes + 1)
     assert bigger.full_stories == full.full_stories
 
 
@@ -70,9 +70,9 @@ def _esc(text: str) -> str:
 
 def test_tiny_budget_still_fits_and_points_to_the_web(digest, cfg):
     r = render_email(digest, cfg=cfg, max_html_bytes=10_000)
-    assert r.html_bytes <= 10_000
+    assert r.html_wire_bytes <= 10_000
     assert r.full_stories == 0 and r.omitted_stories > 0
-    assert f"and {r.omitted_stories} more" in r.html and 'href="https://news.example.org/2026-11-23/"' in r.html
+    assert f"and {r.omitted_stories} more" in r.html and 'href="https://news.example.org/2026-11-23.html"' in r.html
     assert "Unsubscribe" in r.html, "the footer survives"
 
 
@@ -119,7 +119,7 @@ def test_full_story_content(full, digest):
     assert "Broken Blog: HTTP 404 Not Found (3 failures in a row)" in html
     assert "Dead Feed: HTTP 410 Gone (disabled)" in html
     assert "The Verge: " not in html.split("Feed health", 1)[1]
-    assert 'href="https://news.example.org/2026-11-23/"' in html and "Read on the web" in html
+    assert 'href="https://news.example.org/2026-11-23.html"' in html and "Read on the web" in html
     assert "AT&amp;T &lt;and&gt; everyone else" in html
     assert "and" not in {t for t, _ in tags(html)}, "text from feeds never becomes markup"
 
@@ -162,7 +162,7 @@ def test_plain_text_part_is_readable(full):
     assert "KEY TAKEAWAYS" in text and "== MODELS ==" in text and "MORE STORIES" in text
     assert "Covered by 11 outlets:" in text and "! Outlets differ on active parameters" in text
     assert text.index("KEY TAKEAWAYS") < text.index("== MODELS ==") < text.index("MORE STORIES")
-    assert "Read on the web: https://news.example.org/2026-11-23/" in text
+    assert "Read on the web: https://news.example.org/2026-11-23.html" in text
     assert "Unsubscribe: mailto:briefing@localhost?subject=unsubscribe" in text
     assert "Feed health: 2 feeds had problems." in text
 
@@ -175,3 +175,14 @@ def test_empty_digest_and_subject_pattern():
     empty = render_email(Digest(date="2026-11-23", title="AI Briefing", continuing_no_news=2), cfg=cfg)
     assert "No new stories today. 2 continuing stories had no news." in empty.html
     assert "No new stories today." in empty.text and empty.preheader == "No new stories today."
+
+
+def test_without_a_site_address_there_is_no_web_link():
+    from briefing.deliver import build_message
+
+    cfg = make_cfg()
+    r = render_email(make_digest(site_url=None), cfg=cfg, max_html_bytes=10_000)
+    assert r.web_url is None and "Read on the web" not in r.html and "Read on the web" not in r.text
+    assert r.omitted_stories > 0 and "on the web" not in r.html.split(">More stories</h2>", 1)[1].replace("Read on the web", "")
+    msg = build_message(r, to="ada@example.org", cfg=cfg, digest_date="2026-11-23")
+    assert msg["List-Archive"] is None and msg["List-Unsubscribe-Post"] is None
