@@ -28,11 +28,11 @@ from .models import Article, Entry
 MIN_WORDS_FOR_DETECTION = 12
 # py3langid's normalised probability under which a guess counts as "unknown".
 MIN_LANG_CONFIDENCE = 0.5
+# Codes the model gives to text that is not prose (tables, code, numbers): no language to filter on.
+NOT_A_LANGUAGE = frozenset({"zxx", "und", "mul"})
 
 _TAG = re.compile(r"<[^>]+>")
-_BLOCK = re.compile(r"(?i)<br\s*/?>|</p>|</li>|</h\d>|</div>")
 _SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1>")
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def plain_text(value: str) -> str:
     """Plain text of a feed's HTML content (the rules read words, not markup)."""
     if not value:
         return ""
-    value = _BLOCK.sub("\n", _SCRIPT.sub(" ", value))
-    return _WS.sub(" ", html.unescape(_TAG.sub(" ", value))).strip()
+    value = _SCRIPT.sub(" ", value)
+    return " ".join(html.unescape(_TAG.sub(" ", value)).split())  # split(): far faster than a \s+ regex
 
 
 def word_count(text: str) -> int:
@@ -156,7 +156,9 @@ def detect_language(text: str) -> tuple[str | None, float]:
     if not sample:
         return None, 0.0
     code, confidence = _identifier().classify(sample)
-    return (code if confidence >= MIN_LANG_CONFIDENCE else None), float(confidence)
+    if code in NOT_A_LANGUAGE or confidence < MIN_LANG_CONFIDENCE:
+        return None, float(confidence)
+    return code, float(confidence)
 
 
 def _page_lang(value: str | None) -> str | None:
