@@ -14,6 +14,7 @@ import email.utils
 import ipaddress
 import socket
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,67 @@ class FetchRequest:
 
 class BlockedAddress(Exception):
     pass
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class _BoundedDecoder:
+    """Content-Encoding decoding that never produces more than ``limit`` bytes.
+
+    httpx decompresses each network chunk in one go, so 50 KB of gzip can become 50 MB in memory
+    before any cap is checked. Here zlib gets ``max_length``: output stops one byte past the cap.
+    """
+
+    def __init__(self, encoding: str, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+        enc = encoding.strip().lower()
+        if enc in ("", "identity"):
+            self._z = None
+        elif enc in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif enc == "deflate":
+            self._z = zlib.decompressobj()
+            self._raw_deflate_tried = False
+        else:
+            raise zlib.error(f"unsupported content encoding {encoding!r}")
+        self._encoding = enc
+
+    def _out(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise BodyTooLarge()
+        if data:
+            self.parts.append(data)
+
+    def feed(self, data: bytes) -> None:
+        if self._z is None:
+            self._out(data)
+            return
+        while data:
+            try:
+                out = self._z.decompress(data, self.limit - self.size + 1)
+            except zlib.error:
+                # "deflate" is often sent as raw deflate without the zlib header
+                if self._encoding == "deflate" and not self._raw_deflate_tried and self.size == 0:
+                    self._raw_deflate_tried = True
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise
+            self._out(out)
+            data = self._z.unconsumed_tail
+            if self._z.eof:
+                break
+
+    def finish(self) -> None:
+        if self._z is not None:
+            self._out(self._z.flush())
+
+    def body(self) -> bytes:
+        return b"".join(self.parts)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -117,7 +179,8 @@ class Fetcher:
     async def _one(self, client: httpx.AsyncClient, req: FetchRequest) -> FetchResult:
         start = time.monotonic()
         host = urlsplit(req.url).hostname or ""
-        async with self._global, self._hosts[host]:
+        # the host's slot first: requests queued for one busy host must not hold global slots
+        async with self._hosts[host], self._global:
             try:
                 async with asyncio.timeout(self.s.total_timeout):
                     result = await self._follow(client, req)
@@ -186,15 +249,18 @@ class Fetcher:
                 if declared and declared.isdigit() and int(declared) > self.s.max_bytes:
                     result.error = f"body too large: {int(declared):,} bytes declared, limit {self.s.max_bytes:,}"
                     return result
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in resp.aiter_bytes():
-                    size += len(chunk)
-                    if size > self.s.max_bytes:
-                        result.error = f"body too large: over {self.s.max_bytes:,} bytes (after decompression)"
-                        return result
-                    chunks.append(chunk)
-                result.body = b"".join(chunks)
+                try:
+                    decoder = _BoundedDecoder(resp.headers.get("content-encoding", ""), int(self.s.max_bytes))
+                    async for raw in resp.aiter_raw():
+                        decoder.feed(raw)
+                    decoder.finish()
+                except BodyTooLarge:
+                    result.error = f"body too large: over {self.s.max_bytes:,} bytes (after decompression)"
+                    return result
+                except zlib.error as exc:
+                    result.error = f"corrupt compressed body ({resp.headers.get('content-encoding')}): {exc}"
+                    return result
+                result.body = decoder.body()
                 result.etag = resp.headers.get("etag")
                 result.last_modified = resp.headers.get("last-modified")
                 if not result.body.strip():
