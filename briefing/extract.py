@@ -155,6 +155,11 @@ def choose_text(out: Extracted, feed_text: str, min_chars: int) -> None:
         out.method = "feed"
 
 
+def _warm_worker() -> None:
+    """Import trafilatura and its lazy helpers before the first page's time limit starts."""
+    extract_html(b"<html><head><title>t</title></head><body><article><p>warm up</p></article></body></html>")
+
+
 def default_workers(setting: int) -> int:
     return setting if setting > 0 else max(1, os.cpu_count() or 1)
 
@@ -174,6 +179,7 @@ def extract_pages(
     n = default_workers(workers)
     results: list[Extracted] = []
     if n == 1 or len(jobs) < 4:
+        _warm_worker()
         for job in jobs:
             r = extract_page(job, timeout, min_chars)
             results.append(r)
@@ -182,7 +188,7 @@ def extract_pages(
         return results
     # forkserver: workers do not inherit the parent's threads, sockets or the loaded model
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=_warm_worker) as pool:
         futures = [pool.submit(extract_page, job, timeout, min_chars) for job in jobs]
         for job, fut in zip(jobs, futures, strict=True):
             try:
