@@ -10,8 +10,9 @@ are 1.96 standard deviations over 1,000 bootstrap resamples of the pages.
 
 Systems compared in one run, each page in a process pool (one worker per core):
 - ``ours``: ``briefing.extract.extract_page`` -- the pipeline's own path (``extract_html`` with
-  ``TRAFILATURA_OPTIONS``, then the same normalisation; no feed text, so no feed fallback),
-  given the page as bytes, as the fetcher hands it over;
+  ``TRAFILATURA_OPTIONS`` and the recall second pass, then the same normalisation; no feed text,
+  so no feed fallback), given the page as bytes with its URL, as the fetcher hands it over (the
+  URL changes nothing on AEB; neither does bytes vs decoded text);
 - ``trafilatura_default``: ``trafilatura.extract(html)`` with default settings;
 - ``trafilatura_upstream``: ``trafilatura.extract(html, include_comments=False)``, the call that
   produced the published 0.958.
@@ -125,10 +126,20 @@ def with_ci(
     return out
 
 
+def paired_difference(a: list, b: list, n_bootstrap: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """F1 of a minus F1 of b over the same resampled pages (upstream --bootstrap-differences)."""
+    rng = random.Random(seed)
+    diffs = []
+    for _ in range(n_bootstrap):
+        idx = [rng.randrange(len(a)) for _ in a]
+        diffs.append(metrics([a[i] for i in idx])["f1"] - metrics([b[i] for i in idx])["f1"])
+    return statistics.mean(diffs), 1.96 * statistics.stdev(diffs)
+
+
 # --- running the systems ------------------------------------------------------------------------
 
 
-def _run_page(item_id: str, tries: list[str]) -> dict[str, tuple[str, float]]:
+def _run_page(item_id: str, url: str, tries: list[str]) -> dict[str, tuple[str, float]]:
     """Every system on one page: {system: (text, seconds)}."""
     import trafilatura
 
@@ -137,7 +148,7 @@ def _run_page(item_id: str, tries: list[str]) -> dict[str, tuple[str, float]]:
     out: dict[str, tuple[str, float]] = {}
 
     t = time.perf_counter()
-    r = extract_page(PageJob(key=item_id, url="", html=raw), timeout=0, min_chars=0)
+    r = extract_page(PageJob(key=item_id, url=url, html=raw), timeout=0, min_chars=0)
     out["ours"] = (r.text, time.perf_counter() - t)
 
     t = time.perf_counter()
@@ -152,7 +163,7 @@ def _run_page(item_id: str, tries: list[str]) -> dict[str, tuple[str, float]]:
         t = time.perf_counter()
         opts, second = CANDIDATES[name]
         r = extract_page(
-            PageJob(key=item_id, url="", html=raw), timeout=0, min_chars=0, options=opts, second_pass=second
+            PageJob(key=item_id, url=url, html=raw), timeout=0, min_chars=0, options=opts, second_pass=second
         )
         out[name] = (r.text, time.perf_counter() - t)
     return out
@@ -181,13 +192,18 @@ def main(argv: list[str] | None = None) -> int:
         ids = ids[: args.limit]
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        per_page = list(pool.map(_run_page, ids, [args.tries] * len(ids), chunksize=4))
+        per_page = list(
+            pool.map(
+                _run_page, ids, [truth[i].get("url", "") for i in ids], [args.tries] * len(ids), chunksize=4
+            )
+        )
     wall = time.perf_counter() - start
 
     systems = list(per_page[0])
     report: dict[str, dict] = {"pages": len(ids), "wall_seconds": round(wall, 1)}
     print(f"AEB: {len(ids)} pages, {args.workers} workers, {wall:.1f} s wall")
     print(f"{'system':<22} {'F1':>15} {'precision':>15} {'recall':>15} {'ms/page':>8}")
+    all_rows: dict[str, list[tuple[float, float, float]]] = {}
     for name in systems:
         rows = [
             shingle_tp_fp_fn(truth[i].get("articleBody", ""), page[name][0])
@@ -201,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
             f"   {m['recall']:.3f} ± {m['recall_ci']:.3f} {ms:8.0f}   empty={empty}"
         )
         report[name] = {k: round(v, 4) for k, v in m.items()} | {"ms_per_page": round(ms, 1), "empty": empty}
+        all_rows[name] = rows
+    for name in systems[1:]:
+        mean, ci = paired_difference(all_rows["ours"], all_rows[name])
+        print(f"ours - {name}: F1 {mean:+.4f} ± {ci:.4f} (paired bootstrap)")
+        report["ours"][f"f1_minus_{name}"] = round(mean, 4)
+        report["ours"][f"f1_minus_{name}_ci"] = round(ci, 4)
     print(json.dumps(report))
     return 0
 
