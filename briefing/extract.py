@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 _WS = re.compile(r"[ \t\u00a0]+")
 _LANG = re.compile(rb"<html[^>]*\blang=[\"']?([a-zA-Z]{2,3})", re.I)
@@ -131,7 +132,8 @@ def extract_page(
         out.date = data.get("date") or None
         out.author = data.get("author") or None
         out.site_name = data.get("sitename") or None
-        out.image = data.get("image") or None
+        image = data.get("image") or None
+        out.image = urljoin(job.url, image) if image and job.url else image  # og:image may be relative
         m = _LANG.search(job.html[:4096] if isinstance(job.html, bytes) else job.html[:4096].encode())
         out.lang = (data.get("language") or (m.group(1).decode().lower() if m else None)) or None
     except _PageTimeout:

@@ -161,3 +161,9 @@ def test_real_pages_through_the_pool() -> None:
         got = set(r.text.split())
         assert r.error is None and r.method == "page"
         assert len(words & got) >= 0.8 * len(words), r.key
+
+
+def test_relative_lead_image_is_resolved_against_the_page_url() -> None:
+    html = page().replace(b"https://news.example.com/img/nimbus.jpg", b"/img/nimbus.jpg")
+    r = extract_page(PageJob(key="k", url="https://news.example.com/ai/nimbus", html=html))
+    assert r.image == "https://news.example.com/img/nimbus.jpg"
