@@ -1,7 +1,7 @@
 """extract: main text out of a page with boilerplate, the feed fallback, and the time limit.
 
 Real trafilatura on pages written here, real process pool (forkserver workers). The time limit is
-tested with a genuinely slow page (a 2,000-paragraph article takes about a second to extract), so
+tested with a genuinely slow page (a 6,000-paragraph article takes over a second to extract), so
 the worker needs no test-only hook.
 """
 
@@ -113,7 +113,7 @@ def test_choose_text_rules() -> None:
 
 
 def _slow_page() -> bytes:
-    return page([f"{ARTICLE[i % 4]} (paragraph {i})" for i in range(2000)])
+    return page([f"{ARTICLE[i % 4]} (paragraph {i})" for i in range(6000)])
 
 
 def test_per_page_time_limit_in_process() -> None:
