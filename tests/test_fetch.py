@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 import pytest
 
 from briefing.config import load_config
-from briefing.fetch import BodyTooLarge, FetchRequest, _BoundedDecoder, fetch_many, parse_retry_after
+from briefing.fetch import (
+    BlockedAddress,
+    BodyTooLarge,
+    Fetcher,
+    FetchRequest,
+    _BoundedDecoder,
+    _GuardedBackend,
+    fetch_many,
+    parse_retry_after,
+)
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>A</title></item></channel></rss>'
 ETAG = '"v1-abc"'
@@ -386,3 +395,34 @@ def test_a_busy_host_does_not_hold_global_slots(server) -> None:
     results = fetch_many(reqs, settings(per_host=1, concurrency=2))
     assert all(r.ok for r in results)
     assert results[-1].elapsed < 0.25  # not queued behind the slow host's 3 x 0.3 s
+
+
+def test_connection_guard_is_installed_under_httpx() -> None:
+    f = Fetcher(settings(allow_private=False))
+    f._client()
+    assert f.guarded, "httpx internals moved: the connect-time address check is not installed"
+
+
+def test_connect_time_check_stops_dns_rebinding(server, monkeypatch) -> None:
+    """The name passes check_address, then resolves to loopback when the connection is made."""
+    import briefing.fetch as fetch_mod
+
+    base, st = server
+
+    async def passes(url, s):  # the first DNS answer was public
+        return None
+
+    monkeypatch.setattr(fetch_mod, "check_address", passes)
+    before = st.hits.get("/feed", 0)
+    r = get(base + "/feed", allow_private=False)
+    assert not r.ok and "refused 127.0.0.1: it resolves to the non-public address 127.0.0.1" in r.error
+    assert st.hits.get("/feed", 0) == before
+
+
+def test_guarded_backend_refuses_private_names_and_addresses() -> None:
+    import asyncio
+
+    backend = _GuardedBackend(settings(allow_private=False))
+    for host in ("127.0.0.1", "localhost", "169.254.169.254", "::1"):
+        with pytest.raises(BlockedAddress, match="non-public address"):
+            asyncio.run(backend.connect_tcp(host, 80, timeout=1))
