@@ -10,8 +10,9 @@ are 1.96 standard deviations over 1,000 bootstrap resamples of the pages.
 
 Systems compared in one run, each page in a process pool (one worker per core):
 - ``ours``: ``briefing.extract.extract_page`` -- the pipeline's own path (``extract_html`` with
-  ``TRAFILATURA_OPTIONS``, then the same normalisation; no feed text, so no feed fallback),
-  given the page as bytes, as the fetcher hands it over;
+  ``TRAFILATURA_OPTIONS`` and the recall second pass, then the same normalisation; no feed text,
+  so no feed fallback), given the page as bytes with its URL, as the fetcher hands it over (the
+  URL changes nothing on AEB; neither does bytes vs decoded text);
 - ``trafilatura_default``: ``trafilatura.extract(html)`` with default settings;
 - ``trafilatura_upstream``: ``trafilatura.extract(html, include_comments=False)``, the call that
   produced the published 0.958.
@@ -37,7 +38,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from briefing.extract import PageJob, extract_page
+from briefing.extract import PageJob, extract_page, warm_up
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction-aeb"
 
@@ -125,10 +126,20 @@ def with_ci(
     return out
 
 
+def paired_difference(a: list, b: list, n_bootstrap: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """F1 of a minus F1 of b over the same resampled pages (upstream --bootstrap-differences)."""
+    rng = random.Random(seed)
+    diffs = []
+    for _ in range(n_bootstrap):
+        idx = [rng.randrange(len(a)) for _ in a]
+        diffs.append(metrics([a[i] for i in idx])["f1"] - metrics([b[i] for i in idx])["f1"])
+    return statistics.mean(diffs), 1.96 * statistics.stdev(diffs)
+
+
 # --- running the systems ------------------------------------------------------------------------
 
 
-def _run_page(item_id: str, tries: list[str]) -> dict[str, tuple[str, float]]:
+def _run_page(item_id: str, url: str, tries: list[str]) -> dict[str, tuple[str, float]]:
     """Every system on one page: {system: (text, seconds)}."""
     import trafilatura
 
@@ -136,25 +147,25 @@ def _run_page(item_id: str, tries: list[str]) -> dict[str, tuple[str, float]]:
     html = raw.decode("utf-8")
     out: dict[str, tuple[str, float]] = {}
 
-    t = time.perf_counter()
-    r = extract_page(PageJob(key=item_id, url="", html=raw), timeout=0, min_chars=0)
-    out["ours"] = (r.text, time.perf_counter() - t)
+    t = time.process_time()
+    r = extract_page(PageJob(key=item_id, url=url, html=raw), timeout=0, min_chars=0)
+    out["ours"] = (r.text, time.process_time() - t)
 
-    t = time.perf_counter()
+    t = time.process_time()
     text = trafilatura.extract(html) or ""
-    out["trafilatura_default"] = (text, time.perf_counter() - t)
+    out["trafilatura_default"] = (text, time.process_time() - t)
 
-    t = time.perf_counter()
+    t = time.process_time()
     text = trafilatura.extract(html, include_comments=False) or ""
-    out["trafilatura_upstream"] = (text, time.perf_counter() - t)
+    out["trafilatura_upstream"] = (text, time.process_time() - t)
 
     for name in tries:
-        t = time.perf_counter()
+        t = time.process_time()
         opts, second = CANDIDATES[name]
         r = extract_page(
-            PageJob(key=item_id, url="", html=raw), timeout=0, min_chars=0, options=opts, second_pass=second
+            PageJob(key=item_id, url=url, html=raw), timeout=0, min_chars=0, options=opts, second_pass=second
         )
-        out[name] = (r.text, time.perf_counter() - t)
+        out[name] = (r.text, time.process_time() - t)
     return out
 
 
@@ -180,14 +191,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         ids = ids[: args.limit]
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        per_page = list(pool.map(_run_page, ids, [args.tries] * len(ids), chunksize=4))
+    # warmed like the pipeline's workers, so imports and lazy set-up do not count as page time
+    with ProcessPoolExecutor(max_workers=args.workers, initializer=warm_up) as pool:
+        per_page = list(
+            pool.map(
+                _run_page, ids, [truth[i].get("url", "") for i in ids], [args.tries] * len(ids), chunksize=4
+            )
+        )
     wall = time.perf_counter() - start
 
     systems = list(per_page[0])
     report: dict[str, dict] = {"pages": len(ids), "wall_seconds": round(wall, 1)}
     print(f"AEB: {len(ids)} pages, {args.workers} workers, {wall:.1f} s wall")
-    print(f"{'system':<22} {'F1':>15} {'precision':>15} {'recall':>15} {'ms/page':>8}")
+    print(f"{'system':<22} {'F1':>15} {'precision':>15} {'recall':>15} {'CPU ms/page':>11}")
+    all_rows: dict[str, list[tuple[float, float, float]]] = {}
     for name in systems:
         rows = [
             shingle_tp_fp_fn(truth[i].get("articleBody", ""), page[name][0])
@@ -198,9 +215,18 @@ def main(argv: list[str] | None = None) -> int:
         empty = sum(1 for page in per_page if not page[name][0].strip())
         print(
             f"{name:<22} {m['f1']:.3f} ± {m['f1_ci']:.3f}   {m['precision']:.3f} ± {m['precision_ci']:.3f}"
-            f"   {m['recall']:.3f} ± {m['recall_ci']:.3f} {ms:8.0f}   empty={empty}"
+            f"   {m['recall']:.3f} ± {m['recall_ci']:.3f} {ms:11.0f}   empty={empty}"
         )
-        report[name] = {k: round(v, 4) for k, v in m.items()} | {"ms_per_page": round(ms, 1), "empty": empty}
+        report[name] = {k: round(v, 4) for k, v in m.items()} | {
+            "cpu_ms_per_page": round(ms, 1),
+            "empty": empty,
+        }
+        all_rows[name] = rows
+    for name in systems[1:]:
+        mean, ci = paired_difference(all_rows["ours"], all_rows[name])
+        print(f"ours - {name}: F1 {mean:+.4f} ± {ci:.4f} (paired bootstrap)")
+        report["ours"][f"f1_minus_{name}"] = round(mean, 4)
+        report["ours"][f"f1_minus_{name}_ci"] = round(ci, 4)
     print(json.dumps(report))
     return 0
 

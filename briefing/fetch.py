@@ -14,6 +14,7 @@ import email.utils
 import ipaddress
 import socket
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from .models import FetchResult
@@ -42,6 +44,67 @@ class FetchRequest:
 
 class BlockedAddress(Exception):
     pass
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class _BoundedDecoder:
+    """Content-Encoding decoding that never produces more than ``limit`` bytes.
+
+    httpx decompresses each network chunk in one go, so 50 KB of gzip can become 50 MB in memory
+    before any cap is checked. Here zlib gets ``max_length``: output stops one byte past the cap.
+    """
+
+    def __init__(self, encoding: str, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+        enc = encoding.strip().lower()
+        if enc in ("", "identity"):
+            self._z = None
+        elif enc in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif enc == "deflate":
+            self._z = zlib.decompressobj()
+            self._raw_deflate_tried = False
+        else:
+            raise zlib.error(f"unsupported content encoding {encoding!r}")
+        self._encoding = enc
+
+    def _out(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise BodyTooLarge()
+        if data:
+            self.parts.append(data)
+
+    def feed(self, data: bytes) -> None:
+        if self._z is None:
+            self._out(data)
+            return
+        while data:
+            try:
+                out = self._z.decompress(data, self.limit - self.size + 1)
+            except zlib.error:
+                # "deflate" is often sent as raw deflate without the zlib header
+                if self._encoding == "deflate" and not self._raw_deflate_tried and self.size == 0:
+                    self._raw_deflate_tried = True
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise
+            self._out(out)
+            data = self._z.unconsumed_tail
+            if self._z.eof:
+                break
+
+    def finish(self) -> None:
+        if self._z is not None:
+            self._out(self._z.flush())
+
+    def body(self) -> bytes:
+        return b"".join(self.parts)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -68,6 +131,30 @@ def _ip_blocked(ip: str) -> bool:
     return not addr.is_global or addr.is_multicast
 
 
+def _refusal(host: str, ip: object) -> BlockedAddress:
+    return BlockedAddress(
+        f"refused {host}: it resolves to the non-public address {ip} "
+        "(set [fetch] allow_private = true or list the host in allowed_hosts to allow it)"
+    )
+
+
+async def _public_addresses(host: str, port: int) -> list[str]:
+    """The addresses of ``host``, refusing the host when any of them is not public."""
+    try:
+        ips = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        loop = asyncio.get_running_loop()
+        try:
+            resolved = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise BlockedAddress(f"cannot resolve {host}: {exc.strerror}") from None
+        ips = list(dict.fromkeys(str(r[4][0]) for r in resolved))
+    for ip in ips:
+        if _ip_blocked(ip):
+            raise _refusal(host, ip)
+    return ips
+
+
 async def check_address(url: str, settings: SimpleNamespace) -> None:
     """Refuse non-http(s) schemes and hosts that resolve to non-public addresses (unless allowed)."""
     parts = urlsplit(url)
@@ -78,21 +165,47 @@ async def check_address(url: str, settings: SimpleNamespace) -> None:
         raise BlockedAddress("the URL has no host")
     if settings.allow_private or host in settings.allowed_hosts:
         return
-    try:
-        infos = [ipaddress.ip_address(host)]
-    except ValueError:
-        loop = asyncio.get_running_loop()
-        try:
-            resolved = await loop.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise BlockedAddress(f"cannot resolve {host}: {exc.strerror}") from None
-        infos = [ipaddress.ip_address(r[4][0]) for r in resolved]
-    for ip in infos:
-        if _ip_blocked(str(ip)):
-            raise BlockedAddress(
-                f"refused {host}: it resolves to the non-public address {ip} "
-                "(set [fetch] allow_private = true or list the host in allowed_hosts to allow it)"
-            )
+    await _public_addresses(host, parts.port or 443)
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to the public addresses it has just checked.
+
+    check_address runs before each hop, but the connection resolves the name again: a DNS answer
+    that changes in between (DNS rebinding) could still reach 127.0.0.1 or 169.254.169.254. This
+    backend resolves, checks and connects to the checked address itself (TLS still verifies the
+    host name, which httpcore passes separately).
+    """
+
+    def __init__(self, settings: SimpleNamespace):
+        self.s = settings
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        if self.s.allow_private or host in self.s.allowed_hosts:
+            return await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        last: Exception | None = None
+        for ip in await _public_addresses(host, port):
+            try:
+                return await self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                last = exc
+        raise last or httpcore.ConnectError(f"no address for {host}")
+
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise BlockedAddress("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _install_guard(client: httpx.AsyncClient, settings: SimpleNamespace) -> bool:
+    """Put _GuardedBackend under httpx's connection pool; False when httpx's internals moved."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    if isinstance(pool, httpcore.AsyncConnectionPool) and hasattr(pool, "_network_backend"):
+        pool._network_backend = _GuardedBackend(settings)
+        return True
+    return False
 
 
 class Fetcher:
@@ -108,7 +221,9 @@ class Fetcher:
         timeout = httpx.Timeout(connect=self.s.connect_timeout, read=self.s.read_timeout, write=self.s.read_timeout, pool=None)
         limits = httpx.Limits(max_connections=max(1, int(self.s.concurrency)), max_keepalive_connections=20)
         # trust_env=False: no proxy or netrc surprises in a daemon; follow_redirects=False: every hop is checked.
-        return httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False, http2=False)
+        client = httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False, http2=False)
+        self.guarded = _install_guard(client, self.s)  # tests assert it; check_address still runs per hop
+        return client
 
     async def run(self, requests: list[FetchRequest]) -> list[FetchResult]:
         async with self._client() as client:
@@ -117,7 +232,8 @@ class Fetcher:
     async def _one(self, client: httpx.AsyncClient, req: FetchRequest) -> FetchResult:
         start = time.monotonic()
         host = urlsplit(req.url).hostname or ""
-        async with self._global, self._hosts[host]:
+        # the host's slot first: requests queued for one busy host must not hold global slots
+        async with self._hosts[host], self._global:
             try:
                 async with asyncio.timeout(self.s.total_timeout):
                     result = await self._follow(client, req)
@@ -186,15 +302,18 @@ class Fetcher:
                 if declared and declared.isdigit() and int(declared) > self.s.max_bytes:
                     result.error = f"body too large: {int(declared):,} bytes declared, limit {self.s.max_bytes:,}"
                     return result
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in resp.aiter_bytes():
-                    size += len(chunk)
-                    if size > self.s.max_bytes:
-                        result.error = f"body too large: over {self.s.max_bytes:,} bytes (after decompression)"
-                        return result
-                    chunks.append(chunk)
-                result.body = b"".join(chunks)
+                try:
+                    decoder = _BoundedDecoder(resp.headers.get("content-encoding", ""), int(self.s.max_bytes))
+                    async for raw in resp.aiter_raw():
+                        decoder.feed(raw)
+                    decoder.finish()
+                except BodyTooLarge:
+                    result.error = f"body too large: over {self.s.max_bytes:,} bytes (after decompression)"
+                    return result
+                except zlib.error as exc:
+                    result.error = f"corrupt compressed body ({resp.headers.get('content-encoding')}): {exc}"
+                    return result
+                result.body = decoder.body()
                 result.etag = resp.headers.get("etag")
                 result.last_modified = resp.headers.get("last-modified")
                 if not result.body.strip():

@@ -91,7 +91,7 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     now = now or datetime.now(UTC)
     ctype = headers.get("content-type", "")
-    stripped = body.lstrip()
+    stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")  # a UTF-8 BOM before JSON or markup
     if "json" in ctype or stripped[:1] == b"{":
         return _parse_json_feed(feed, body, base_url, now)
     if b"<opml" in stripped[:1024].lower():

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import feedparser
 import pytest
 
 from briefing.parse import FeedParseError, parse_feed
@@ -76,6 +77,8 @@ class Survey:
     parsed: int = 0
     entries: int = 0
     no_link: int = 0
+    untitled: int = 0  # items without a title in the file; we title them with the start of their text
+    titleless: int = 0  # entries we returned without a title (must be none)
     errors: dict[str, str] = field(default_factory=dict)
     empty: list[str] = field(default_factory=list)  # parsed, but nothing with a title and a link
     with_expected: int = 0
@@ -88,6 +91,13 @@ class Survey:
 def _rows() -> list[dict[str, str]]:
     with MANIFEST.open(encoding="utf-8", newline="") as fh:
         return [r for r in csv.DictReader(fh) if r["likely_real_site"] == "yes"]
+
+
+def _untitled_items(path: Path) -> int:
+    if path.suffix == ".json":
+        items = json.loads(path.read_text(encoding="utf-8")).get("items") or []
+        return sum(1 for i in items if not str(i.get("title") or "").strip())
+    return sum(1 for e in feedparser.parse(path.read_bytes()).entries if not str(e.get("title") or "").strip())
 
 
 @functools.cache
@@ -107,6 +117,8 @@ def survey() -> Survey:
         s.parsed += 1
         s.entries += len(entries)
         s.no_link += sum(1 for e in entries if not e.link)
+        s.untitled += _untitled_items(FIXTURES / row["path"])
+        s.titleless += sum(1 for e in entries if not e.title)
         if not row["expected_output"]:
             continue
         s.with_expected += 1
@@ -130,7 +142,8 @@ def survey() -> Survey:
 def test_every_real_feed_parses_or_fails_clearly() -> None:
     s = survey()
     print(
-        f"\nfeed fixtures: {s.real} real-site files, {s.parsed} parsed ({s.entries} entries, {s.no_link} without link), "
+        f"\nfeed fixtures: {s.real} real-site files, {s.parsed} parsed ({s.entries} entries, {s.no_link} without link, "
+        f"{s.untitled} untitled in the file and titled from their text), "
         f"{len(s.errors)} refused with a reason, {len(s.empty)} empty"
     )
     for path, msg in sorted(s.errors.items()):
@@ -148,6 +161,7 @@ def test_every_real_feed_parses_or_fails_clearly() -> None:
         else:
             pytest.fail(f"{path} is a feed but was refused: {msg}")
     assert s.parsed + len(s.errors) == s.real
+    assert s.untitled > 0 and s.titleless == 0  # untitled items (scripting.com's) still come out titled
 
 
 def test_titles_and_links_match_expected_outputs() -> None:

@@ -237,3 +237,9 @@ def test_ten_thousand_items_parse_in_reasonable_time() -> None:
     assert entries[-1].summary == "text 9999 bold"
     # feedparser needs ~0.5 ms an item on one core; generous for a loaded CI box
     assert elapsed < 30, f"{elapsed:.1f} s"
+
+
+def test_json_feed_with_a_bom_and_a_generic_content_type() -> None:
+    body = b"\xef\xbb\xbf" + json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "a", "url": "/a", "title": "A"}]}).encode()
+    (e,) = parse(body, {"Content-Type": "text/plain"})
+    assert e.link == "https://news.example.com/a"

@@ -1,0 +1,169 @@
+"""extract: main text out of a page with boilerplate, the feed fallback, and the time limit.
+
+Real trafilatura on pages written here, real process pool (forkserver workers). The time limit is
+tested with a genuinely slow page (a 6,000-paragraph article takes over a second to extract), so
+the worker needs no test-only hook.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.extract import Extracted, PageJob, choose_text, extract_html, extract_page, extract_pages
+
+ARTICLE = [
+    "Researchers at the Example Institute released a language model trained on 4.2 trillion tokens, "
+    "and they say it matches systems twice its size on reasoning benchmarks.",
+    "The model, called Nimbus, uses a mixture-of-experts design with 37 billion active parameters. "
+    "Training took eleven weeks on a cluster of 6,000 accelerators, according to the technical report.",
+    "Independent evaluators were cautious. One said the benchmark gains were real but narrow, and that "
+    "long-context retrieval still lagged behind the best closed models by a wide margin.",
+    "The weights are available under a permissive licence, and the team published its data mixture, "
+    "which the authors hope will make the results easier to reproduce and to criticise.",
+]
+
+BOILERPLATE = ["Subscribe to our newsletter", "Accept all cookies", "Most popular this week", "Copyright 2026 Example Media"]
+
+
+def page(paragraphs: list[str] = ARTICLE) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Nimbus model matches larger rivals | Example News</title>
+<meta property="og:title" content="Nimbus model matches larger rivals">
+<meta property="og:site_name" content="Example News">
+<meta property="og:image" content="https://news.example.com/img/nimbus.jpg">
+<meta name="author" content="Dana Reporter">
+<meta property="article:published_time" content="2026-11-20T09:30:00Z">
+</head><body>
+<header><nav><a href="/">Home</a> <a href="/ai">AI</a> <a href="/chips">Chips</a> <a href="/login">Sign in</a></nav></header>
+<div class="cookie-banner">Accept all cookies <button>OK</button></div>
+<main><article>
+<h1>Nimbus model matches larger rivals</h1>
+<div class="byline">By Dana Reporter, 20 November 2026</div>
+{body}
+</article>
+<aside class="newsletter"><h3>Subscribe to our newsletter</h3><form><input name="email"></form></aside>
+<section class="related"><h3>Most popular this week</h3><ul>
+<li><a href="/a">Chip prices fall again</a></li><li><a href="/b">Ten prompts that work</a></li>
+<li><a href="/c">Robot dog learns stairs</a></li></ul></section>
+</main>
+<footer><p>Copyright 2026 Example Media</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
+</body></html>""".encode()
+
+
+def test_boilerplate_page_gives_main_text_and_metadata() -> None:
+    r = extract_page(PageJob(key="k", url="https://news.example.com/ai/nimbus", html=page()))
+    assert r.error is None and r.method == "page"
+    for p in ARTICLE:
+        assert p in r.text
+    for junk in BOILERPLATE:
+        assert junk not in r.text
+    assert r.title == "Nimbus model matches larger rivals"
+    assert r.author == "Dana Reporter"
+    assert r.date == "2026-11-20"
+    assert r.site_name == "Example News"
+    assert r.image == "https://news.example.com/img/nimbus.jpg"
+    assert r.lang == "en"
+
+
+def test_extract_html_returns_nothing_for_an_empty_page() -> None:
+    assert extract_html(b"") == {}
+    assert not extract_html(b"<html><body></body></html>").get("text")
+
+
+def test_failed_extraction_falls_back_to_the_feed_text() -> None:
+    feed_text = " ".join(ARTICLE)
+    r = extract_page(PageJob(key="k", url="https://x.com/a", html=b"<html><body><nav>Home</nav></body></html>", feed_text=feed_text))
+    assert r.method == "feed"
+    assert r.text == feed_text
+
+
+def test_much_shorter_extraction_falls_back_to_the_feed_text() -> None:
+    # the page holds only a teaser; the feed carries the whole article
+    teaser = page([ARTICLE[0]])
+    feed_text = "\n".join(ARTICLE * 2)
+    r = extract_page(PageJob(key="k", url="https://x.com/a", html=teaser, feed_text=feed_text))
+    assert r.method == "feed" and r.text == feed_text
+    assert r.title == "Nimbus model matches larger rivals"  # page metadata is kept
+
+
+def test_choose_text_rules() -> None:
+    long_page = "x" * 1000
+    out = Extracted(key="k", text=long_page)
+    choose_text(out, "short feed summary", min_chars=200)
+    assert out.method == "page" and out.text == long_page  # a summary never replaces a good page
+    out = Extracted(key="k", text="tiny")
+    choose_text(out, "", min_chars=200)
+    assert out.method == "page" and out.text == "tiny"  # nothing better to fall back to
+    out = Extracted(key="k", text="a" * 500, error=None)
+    choose_text(out, "b" * 1000, min_chars=200)
+    assert out.method == "feed"  # under 60 % of the feed's own content
+    out = Extracted(key="k", text="a" * 700)
+    choose_text(out, "b" * 1000, min_chars=200)
+    assert out.method == "page"
+    out = Extracted(key="k", error="extraction failed: ValueError")
+    choose_text(out, "feed   text\n\n\n\nmore", min_chars=200)
+    assert out.method == "feed" and out.text == "feed text\n\nmore"
+
+
+def _slow_page() -> bytes:
+    return page([f"{ARTICLE[i % 4]} (paragraph {i})" for i in range(6000)])
+
+
+def test_per_page_time_limit_in_process() -> None:
+    start = time.monotonic()
+    r = extract_page(PageJob(key="slow", url="", html=_slow_page(), feed_text=" ".join(ARTICLE)), timeout=0.2)
+    assert time.monotonic() - start < 1.5
+    assert r.error == "extraction took longer than 0.2 s"
+    assert r.method == "feed"
+
+
+def test_pool_extracts_in_order_and_times_out_one_page() -> None:
+    jobs = [PageJob(key=f"p{i}", url=f"https://x.com/{i}", html=page()) for i in range(4)]
+    jobs.insert(2, PageJob(key="slow", url="https://x.com/slow", html=_slow_page(), feed_text="the feed's own words " * 20))
+    seen: list[str] = []
+    start = time.monotonic()
+    results = extract_pages(jobs, workers=2, timeout=0.5, min_chars=200, progress=lambda r: seen.append(r.key))
+    elapsed = time.monotonic() - start
+    assert [r.key for r in results] == [j.key for j in jobs] == seen
+    slow = results[2]
+    assert slow.error == "extraction took longer than 0.5 s" and slow.method == "feed"
+    for r in results[:2] + results[3:]:
+        assert r.error is None and r.method == "page" and ARTICLE[1] in r.text
+    assert elapsed < 20
+
+
+def test_small_batches_run_in_process() -> None:
+    assert extract_pages([]) == []
+    (r,) = extract_pages([PageJob(key="a", url="", html=page())], workers=4)
+    assert r.method == "page" and ARTICLE[0] in r.text
+
+
+AEB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction-aeb"
+
+
+@pytest.mark.skipif(not (AEB / "ground-truth.json").is_file(), reason=f"AEB data not present at {AEB}")
+def test_real_pages_through_the_pool() -> None:
+    """Ten real AEB pages: every page yields most of its annotated body."""
+    truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    ids = sorted(truth)[:10]
+    jobs = [PageJob(key=i, url=truth[i].get("url", ""), html=gzip.decompress((AEB / "html" / f"{i}.html.gz").read_bytes())) for i in ids]
+    results = extract_pages(jobs, workers=2, timeout=20)
+    for r in results:
+        body = truth[r.key]["articleBody"]
+        words = set(body.split())
+        got = set(r.text.split())
+        assert r.error is None and r.method == "page"
+        assert len(words & got) >= 0.8 * len(words), r.key
+
+
+def test_relative_lead_image_is_resolved_against_the_page_url() -> None:
+    html = page().replace(b"https://news.example.com/img/nimbus.jpg", b"/img/nimbus.jpg")
+    r = extract_page(PageJob(key="k", url="https://news.example.com/ai/nimbus", html=html))
+    assert r.image == "https://news.example.com/img/nimbus.jpg"
