@@ -30,6 +30,8 @@ TEMPLATE_DIRS = (
 )
 MAX_OUTLETS_SHOWN = 8  # "covered by" names per story; the rest are "and N more"
 KEY_TAKEAWAYS = 5  # lines in the Key Takeaways list at the top
+KEY_LINE_CHARS = 160  # a summary longer than this is not "one line" in the Key Takeaways list
+SUMMARY_CHARS = {"full": 600, "brief": 240}  # the summary paragraph under a headline; the web page has it all
 IMAGES = 3  # lead images shown (top stories only): they cost the reader's data, not our byte budget
 
 
@@ -98,7 +100,7 @@ def _wrap(text: str, width: int = 76, indent: str = "") -> str:
     )
 
 
-def _story_view(story: Story, anchor: str, with_image: bool) -> dict[str, Any]:
+def _story_view(story: Story, anchor: str, with_image: bool, summary_chars: int = 600) -> dict[str, Any]:
     outlets = [{"name": o.name, "url": safe_url(o.url)} for o in story.outlets]
     primary = next((o["url"] for o in outlets if o["url"]), None)
     image = None
@@ -117,7 +119,7 @@ def _story_view(story: Story, anchor: str, with_image: bool) -> dict[str, Any]:
         "outlet_names": ", ".join(o["name"] for o in shown),
         "n_outlets": len(outlets),
         "more_outlets": max(0, len(outlets) - MAX_OUTLETS_SHOWN),
-        "summary": story.summary,
+        "summary": _clip(story.summary, summary_chars),
         "takeaways": takeaways,
         "disagreements": [d.note for d in story.disagreements],
         "earlier": [(d, safe_url(link)) for d, link in story.earlier],
@@ -208,8 +210,11 @@ def render_email(
     position = {id(s): i for i, s in enumerate(ordered)}
     ranked = sorted(ordered, key=lambda s: (-s.score, position[id(s)]))
     rank = {id(s): i for i, s in enumerate(ranked)}
-    views = {id(s): _story_view(s, f"s{position[id(s)] + 1}", with_image=fmt == "full" and rank[id(s)] < IMAGES)
-             for s in ordered}
+    views = {
+        id(s): _story_view(s, f"s{position[id(s)] + 1}", with_image=fmt == "full" and rank[id(s)] < IMAGES,
+                           summary_chars=SUMMARY_CHARS[fmt])
+        for s in ordered
+    }
     outlets = {o.name for s in ordered for o in s.outlets}
     preheader = _preheader(ranked, len(outlets))
     base_ctx = {
@@ -324,9 +329,22 @@ def _charset_first(html: str) -> str:
 
 
 def _key_line(story: Story) -> str:
-    """One line per top story: its summary, else its first takeaway."""
-    line = story.summary or (story.takeaways[0].text if story.takeaways else "")
-    return line if len(line) <= 200 else line[:197].rsplit(" ", 1)[0] + "…"
+    """What follows the headline in the Key Takeaways list: the summary, only when it is one short line.
+
+    Extractive summaries often restate the headline at paragraph length; then the headline alone
+    is the better line (the story below has the rest).
+    """
+    line = " ".join(story.summary.split())
+    if not line or len(line) > KEY_LINE_CHARS:
+        return ""
+    head = " ".join(story.headline.lower().split())
+    return "" if head and line.lower().startswith(head[: max(20, len(head) // 2)]) else line
+
+
+def _clip(text: str, limit: int) -> str:
+    """Shorten to ``limit`` characters at a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _preheader(ranked: list[Story], n_outlets: int) -> str:

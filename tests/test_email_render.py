@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_mod
 import re
 from html.parser import HTMLParser
 
@@ -186,3 +187,19 @@ def test_without_a_site_address_there_is_no_web_link():
     assert r.omitted_stories > 0 and "on the web" not in r.html.split(">More stories</h2>", 1)[1].replace("Read on the web", "")
     msg = build_message(r, to="ada@example.org", cfg=cfg, digest_date="2026-11-23")
     assert msg["List-Archive"] is None and msg["List-Unsubscribe-Post"] is None
+
+
+def test_long_summaries_are_clipped_and_kept_out_of_the_key_takeaways(cfg):
+    d = make_digest(3)
+    top = d.stories[0]
+    top.summary = top.headline + " — " + "a long extractive paragraph that restates the report " * 20
+    full = render_email(d, cfg=cfg, fmt="full")
+    kt = full.html.split("Key Takeaways", 1)[1].split("</ol>", 1)[0]
+    first = kt.split("<li", 2)[1]
+    assert "restates the report" not in first, "a paragraph is not a key-takeaway line"
+    assert "One-line summary of" in kt, "short summaries still follow their headline"
+    para = html_mod.unescape(re.search(r'<p class="sum"[^>]*>(.*?)</p>', full.html, re.S).group(1))
+    assert len(para) <= 600 and para.endswith("…")
+    brief = render_email(d, cfg=cfg, fmt="brief")
+    para = html_mod.unescape(re.search(r'<p class="sum"[^>]*>(.*?)</p>', brief.html, re.S).group(1))
+    assert len(para) <= 240 and para.endswith("…")
