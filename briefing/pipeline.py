@@ -316,12 +316,19 @@ def run(
         if send and cfg.email.enabled:
             from . import deliver
 
-            report = deliver.deliver_digest(digest, cfg, store)
-            stats["emails_sent"] = report.sent
-            stats["emails_failed"] = len(report.failed)
-            if report.failed:
-                problems += [f"mail to {addr}: {err}" for addr, err in report.failed]
-                exit_code = EXIT_PARTIAL if exit_code == EXIT_OK else exit_code
+            try:
+                report = deliver.deliver_digest(digest, cfg, store)
+            except deliver.SmtpSetupError as exc:
+                # the site and the .eml are written: a mail server problem is a partial failure, not a lost run
+                problems.append(f"email not sent: {exc}")
+                exit_code = EXIT_PARTIAL
+            else:
+                stats["emails_sent"] = len(report.sent)
+                stats["emails_skipped"] = len(report.skipped)
+                stats["emails_failed"] = len(report.failed) + len(report.deferred)
+                problems += report.problems()
+                if report.failed or report.deferred:
+                    exit_code = EXIT_PARTIAL
         stats["seconds"] = round(time.monotonic() - t0, 2)
         stats["timings"] = {k: round(v, 2) for k, v in timings.items()}
         store.finish_run(run_id, "ok" if exit_code in (EXIT_OK, EXIT_NOTHING) else "partial", stats)
