@@ -107,8 +107,8 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
         hdrs["content-type"] = "application/xml"
     parsed = feedparser.parse(body, response_headers=hdrs, sanitize_html=True, resolve_relative_uris=True)
     if not parsed.entries:
-        if parsed.version == "":
-            why = f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""
+        if not parsed.get("version"):
+            why = f" ({parsed.get('bozo_exception')})" if parsed.get("bozo") else ""
             raise FeedParseError(f"not a recognisable RSS, Atom or JSON feed{why}: check the feed URL in a browser")
         if parsed.bozo:
             raise FeedParseError(f"malformed {parsed.version} feed with no readable items: {parsed.get('bozo_exception')}")
