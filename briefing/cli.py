@@ -316,7 +316,7 @@ def cmd_feeds_preview(args: argparse.Namespace) -> int:
             [fetch.FetchRequest(key=feed.name, url=feed.url, headers=feed.headers, user_agent=feed.user_agent)], cfg.fetch
         )
         if not res.ok or not res.body:
-            raise BriefingError(f"{feed.name}: {res.error or 'no content'}")
+            raise BriefingError(res.error or "no content")
         return parse.parse_feed(feed.name, res.body, res.headers, res.final_url or feed.url)
 
     return cli_feeds_preview(cfg, fetch_entries, names=args.name or None)
