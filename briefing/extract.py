@@ -48,8 +48,12 @@ class _PageTimeout(Exception):
     pass
 
 
+_armed = False  # the alarm raises only while a page is being extracted
+
+
 def _alarm(signum, frame):  # pragma: no cover - runs in the worker
-    raise _PageTimeout()
+    if _armed:
+        raise _PageTimeout()
 
 
 def _normalise(text: str) -> str:
@@ -122,9 +126,12 @@ def extract_page(
     """
     out = Extracted(key=job.key)
     # signals work only in a main thread (the scheduler runs jobs in threads: no limit there)
+    global _armed
     timeout = timeout if threading.current_thread() is threading.main_thread() else 0
+    previous = None
     if timeout > 0:
-        signal.signal(signal.SIGALRM, _alarm)
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        _armed = True
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         data = extract_html(job.html, job.url, options, second_pass)
@@ -142,8 +149,11 @@ def extract_page(
     except Exception as exc:  # noqa: BLE001 - a broken page must not end the run
         out.error = f"extraction failed: {type(exc).__name__}: {exc}"
     finally:
+        # disarm first: an alarm landing between the work and the reset must not escape
+        _armed = False
         if timeout > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
     choose_text(out, job.feed_text, min_chars)
     return out
 

@@ -167,3 +167,12 @@ def test_relative_lead_image_is_resolved_against_the_page_url() -> None:
     html = page().replace(b"https://news.example.com/img/nimbus.jpg", b"/img/nimbus.jpg")
     r = extract_page(PageJob(key="k", url="https://news.example.com/ai/nimbus", html=html))
     assert r.image == "https://news.example.com/img/nimbus.jpg"
+
+
+def test_time_limit_leaves_no_alarm_behind() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    extract_page(PageJob(key="a", url="", html=page()), timeout=5)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
