@@ -200,8 +200,15 @@ def extract_pages(
     timeout: float = 20.0,
     min_chars: int = 200,
     progress: Callable[[Extracted], None] | None = None,
+    hard_timeout: float | None = None,
 ) -> list[Extracted]:
-    """Extract every page; results in the order of ``jobs``. Small batches stay in-process."""
+    """Extract every page; results in the order of ``jobs``. Small batches stay in-process.
+
+    ``timeout`` is the per-page limit inside the worker (an alarm). ``hard_timeout`` (default
+    3 x timeout + 30 s) is the backstop for a worker the alarm cannot interrupt (stuck inside C
+    code): its page falls back to the feed text, and the pool's processes are killed at the end
+    instead of being waited for, so one such page cannot hang a cron run.
+    """
     jobs = list(jobs)
     if not jobs:
         return []
@@ -215,17 +222,29 @@ def extract_pages(
             if progress:
                 progress(r)
         return results
+    hard = hard_timeout if hard_timeout is not None else timeout * 3 + 30
     # forkserver: workers do not inherit the parent's threads, sockets or the loaded model
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=warm_up) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=warm_up)
+    stuck = False
+    try:
         futures = [pool.submit(extract_page, job, timeout, min_chars) for job in jobs]
         for job, fut in zip(jobs, futures, strict=True):
             try:
-                r = fut.result(timeout=timeout * 3 + 30)
+                r = fut.result(timeout=hard)
+            except TimeoutError:
+                stuck = True
+                r = Extracted(key=job.key, error=f"extraction did not finish within {hard:g} s (worker stopped)")
+                choose_text(r, job.feed_text, min_chars)
             except Exception as exc:  # noqa: BLE001 - a dead worker costs one page, not the run
                 r = Extracted(key=job.key, error=f"extraction worker failed: {type(exc).__name__}")
                 choose_text(r, job.feed_text, min_chars)
             results.append(r)
             if progress:
                 progress(r)
+    finally:
+        if stuck:
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.kill()
+        pool.shutdown(wait=not stuck, cancel_futures=True)
     return results
