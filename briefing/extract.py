@@ -48,8 +48,12 @@ class _PageTimeout(Exception):
     pass
 
 
+_armed = False  # the alarm raises only while a page is being extracted
+
+
 def _alarm(signum, frame):  # pragma: no cover - runs in the worker
-    raise _PageTimeout()
+    if _armed:
+        raise _PageTimeout()
 
 
 def _normalise(text: str) -> str:
@@ -122,9 +126,12 @@ def extract_page(
     """
     out = Extracted(key=job.key)
     # signals work only in a main thread (the scheduler runs jobs in threads: no limit there)
+    global _armed
     timeout = timeout if threading.current_thread() is threading.main_thread() else 0
+    previous = None
     if timeout > 0:
-        signal.signal(signal.SIGALRM, _alarm)
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        _armed = True
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         data = extract_html(job.html, job.url, options, second_pass)
@@ -142,8 +149,11 @@ def extract_page(
     except Exception as exc:  # noqa: BLE001 - a broken page must not end the run
         out.error = f"extraction failed: {type(exc).__name__}: {exc}"
     finally:
+        # disarm first: an alarm landing between the work and the reset must not escape
+        _armed = False
         if timeout > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
     choose_text(out, job.feed_text, min_chars)
     return out
 
@@ -190,8 +200,15 @@ def extract_pages(
     timeout: float = 20.0,
     min_chars: int = 200,
     progress: Callable[[Extracted], None] | None = None,
+    hard_timeout: float | None = None,
 ) -> list[Extracted]:
-    """Extract every page; results in the order of ``jobs``. Small batches stay in-process."""
+    """Extract every page; results in the order of ``jobs``. Small batches stay in-process.
+
+    ``timeout`` is the per-page limit inside the worker (an alarm). ``hard_timeout`` (default
+    3 x timeout + 30 s) is the backstop for a worker the alarm cannot interrupt (stuck inside C
+    code): its page falls back to the feed text, and the pool's processes are killed at the end
+    instead of being waited for, so one such page cannot hang a cron run.
+    """
     jobs = list(jobs)
     if not jobs:
         return []
@@ -205,17 +222,29 @@ def extract_pages(
             if progress:
                 progress(r)
         return results
+    hard = hard_timeout if hard_timeout is not None else timeout * 3 + 30
     # forkserver: workers do not inherit the parent's threads, sockets or the loaded model
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=warm_up) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=warm_up)
+    stuck = False
+    try:
         futures = [pool.submit(extract_page, job, timeout, min_chars) for job in jobs]
         for job, fut in zip(jobs, futures, strict=True):
             try:
-                r = fut.result(timeout=timeout * 3 + 30)
+                r = fut.result(timeout=hard)
+            except TimeoutError:
+                stuck = True
+                r = Extracted(key=job.key, error=f"extraction did not finish within {hard:g} s (worker stopped)")
+                choose_text(r, job.feed_text, min_chars)
             except Exception as exc:  # noqa: BLE001 - a dead worker costs one page, not the run
                 r = Extracted(key=job.key, error=f"extraction worker failed: {type(exc).__name__}")
                 choose_text(r, job.feed_text, min_chars)
             results.append(r)
             if progress:
                 progress(r)
+    finally:
+        if stuck:
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.kill()
+        pool.shutdown(wait=not stuck, cancel_futures=True)
     return results

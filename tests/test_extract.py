@@ -112,8 +112,8 @@ def test_choose_text_rules() -> None:
     assert out.method == "feed" and out.text == "feed text\n\nmore"
 
 
-def _slow_page() -> bytes:
-    return page([f"{ARTICLE[i % 4]} (paragraph {i})" for i in range(6000)])
+def _slow_page(paragraphs: int = 6000) -> bytes:
+    return page([f"{ARTICLE[i % 4]} (paragraph {i})" for i in range(paragraphs)])
 
 
 def test_per_page_time_limit_in_process() -> None:
@@ -167,3 +167,26 @@ def test_relative_lead_image_is_resolved_against_the_page_url() -> None:
     html = page().replace(b"https://news.example.com/img/nimbus.jpg", b"/img/nimbus.jpg")
     r = extract_page(PageJob(key="k", url="https://news.example.com/ai/nimbus", html=html))
     assert r.image == "https://news.example.com/img/nimbus.jpg"
+
+
+def test_time_limit_leaves_no_alarm_behind() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    extract_page(PageJob(key="a", url="", html=page()), timeout=5)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_hard_limit_stops_a_worker_the_alarm_cannot_interrupt() -> None:
+    """timeout=0 turns the in-worker alarm off, standing in for a worker stuck in C code."""
+    jobs = [PageJob(key=f"p{i}", url="", html=page()) for i in range(3)]
+    jobs.append(PageJob(key="stuck", url="", html=_slow_page(40_000), feed_text="the feed's own words " * 20))
+    start = time.monotonic()
+    results = extract_pages(jobs, workers=2, timeout=0, hard_timeout=3.0)
+    elapsed = time.monotonic() - start
+    assert [r.key for r in results] == [j.key for j in jobs]
+    assert results[-1].error == "extraction did not finish within 3 s (worker stopped)"
+    assert results[-1].method == "feed"
+    assert all(r.method == "page" for r in results[:3])
+    assert elapsed < 12, f"{elapsed:.1f} s: the stuck worker was waited for"
