@@ -123,6 +123,8 @@ class MergeEvidence:
     minhash: float | None = None
     shared_entities: list[str] = field(default_factory=list)
     hours_apart: float | None = None
+    score: float = 0.0  # the mixed similarity the merge was decided on (embedding, words, names)
+    text_cosine: float | None = None  # full-text TF-IDF cosine
 
 
 @dataclass
