@@ -102,7 +102,15 @@ def collapse_copies(
     sets = [shingles(f"{a.title}\n{a.text}") for a in articles]
     parent = list(range(n))
     sim: dict[tuple[int, int], float] = {}
-    for i, j in sorted(candidate_pairs(sets)):
+    pairs = candidate_pairs(sets)
+    short = [i for i, s in enumerate(sets) if len(s) < min_shingles]
+    if vectors is not None and short:  # LSH misses short texts: one changed word moves many shingles
+        v = np.asarray(vectors, dtype=np.float32)
+        for start in range(0, len(short), 512):
+            rows = short[start : start + 512]
+            r, c = np.nonzero(v[rows] @ v.T >= cosine_threshold)
+            pairs.update((min(rows[x], y), max(rows[x], y)) for x, y in zip(r.tolist(), c.tolist(), strict=True) if rows[x] != y)
+    for i, j in sorted(pairs):
         jac = jaccard(sets[i], sets[j])
         short = min(len(sets[i]), len(sets[j])) < min_shingles
         ok = jac >= jaccard_threshold
