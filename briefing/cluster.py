@@ -73,6 +73,29 @@ def embed_text(g: ArticleGroup) -> str:
     return f"{g.primary.title}. {g.primary.lead}".strip()
 
 
+def strip_boilerplate(groups: Sequence[ArticleGroup]) -> list[str]:
+    """Group texts without the lines an outlet repeats under several of its articles.
+
+    Extraction keeps some page furniture ("Related articles", newsletter boxes, app footers);
+    shared by every article of one site, it would make two unrelated stories of that site look
+    alike. A line of three words or more that appears in two or more articles of the same
+    source is dropped; titles are kept.
+    """
+    lines_of = [[ln.strip() for ln in g.primary.text.splitlines()] for g in groups]
+    seen: dict[tuple[str, str], int] = {}
+    for g, lines in zip(groups, lines_of, strict=True):
+        for ln in set(lines):
+            if len(ln.split()) >= 3:
+                key = (g.primary.source, ln)
+                seen[key] = seen.get(key, 0) + 1
+    out = []
+    for g, lines in zip(groups, lines_of, strict=True):
+        src = g.primary.source
+        kept = [ln for ln in lines if ln and seen.get((src, ln), 0) < 2]
+        out.append(g.primary.title + "\n" + "\n".join(kept))
+    return out
+
+
 def _common_words(docs: Sequence[str]) -> set[str]:
     """Words written capitalised only because they start a sentence: seen lower-case as often."""
     low: Counter[str] = Counter()
@@ -122,7 +145,7 @@ def build_features(
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    docs = [group_text(g) for g in groups]
+    docs = strip_boilerplate(groups)
     common = _common_words(docs)
     ents = [entities(d, common) for d in docs]
     names = []

@@ -18,6 +18,7 @@ from briefing.cluster import (
     entities,
     format_evidence,
     knn_candidates,
+    strip_boilerplate,
 )
 from briefing.config import Topic, load_config
 from briefing.models import Article, ArticleGroup
@@ -145,3 +146,20 @@ def test_automatic_sections_are_named_by_their_terms(encoder, cfg) -> None:
     assert sections[-1].name == OTHER or all(len(s.stories) >= 2 for s in sections)
     terms = distinctive_terms(["quake quake tsunami epicentre", "police arrested charged arrested"], top=2)
     assert terms[0][0] == "quake" and terms[1][0] == "arrested"
+
+
+def test_site_furniture_does_not_merge_two_stories_of_one_outlet(encoder) -> None:
+    footer = (
+        "Related Articles\nSign up for the TechDrop Daily newsletter to get the top AI stories from TechDrop Labs\n"
+        "Download the TechDrop app on the App Store and Google Play\n© 2026 TechDrop Media Group, San Mateo"
+    )
+    arts, gold = make_articles()
+    japan = next(a for a in arts if gold[a.entry_id] == "quake-japan")
+    ohio = next(a for a in arts if gold[a.entry_id] == "arrest-ohio")
+    for a in (japan, ohio):
+        a.source = a.feed = "TechDrop"
+        a.text = a.text + "\n" + footer
+    groups = [ArticleGroup(a) for a in arts]
+    assert "TechDrop Media Group" not in strip_boilerplate(groups)[arts.index(japan)]
+    stories = cluster_stories(groups, encoder)
+    assert labels_of(stories, gold) == sorted(sorted(gold[a.entry_id] for a in arts if gold[a.entry_id] == lab) for lab in set(gold.values()))

@@ -223,3 +223,10 @@ def format_clustering_report(result: dict[str, Any]) -> str:
     for label, key in rows:
         lines.append("  ".join([label.ljust(w0)] + [cell(d, key).ljust(w) for (_, d), w in zip(cols, widths, strict=True)]))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def cli_eval_clustering(path: str | Path, *, baseline: bool = False, as_json: bool = False, out: Any = print) -> int:
+    """`briefing eval clustering FILE [--baseline] [--json]`: print the scores; exit code 0."""
+    result = evaluate_clustering(path, baseline)
+    out(json.dumps(result, indent=None) if as_json else format_clustering_report(result))
+    return 0
