@@ -123,6 +123,8 @@ class MergeEvidence:
     minhash: float | None = None
     shared_entities: list[str] = field(default_factory=list)
     hours_apart: float | None = None
+    score: float = 0.0  # the mixed similarity the merge was decided on (embedding, words, names)
+    text_cosine: float | None = None  # full-text TF-IDF cosine
 
 
 @dataclass
@@ -211,6 +213,11 @@ class Digest:
     @property
     def stories(self) -> list[Story]:
         return [s for sec in self.sections for s in sec.stories]
+
+    @property
+    def top_stories(self) -> list[Story]:
+        """All stories, highest score first (the Key Takeaways list)."""
+        return sorted(self.stories, key=lambda s: -s.score)
 
 
 def _dt_from(value: Any) -> datetime | None:

@@ -25,6 +25,7 @@ from .embed import Embedder
 from .errors import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
 from .models import (
     Article,
+    ArticleGroup,
     Digest,
     Encoder,
     Entry,
@@ -52,10 +53,19 @@ def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> lis
     """embed -> dedupe -> cluster: the merging that both `briefing run` and `briefing eval clustering` use."""
     if not articles:
         return []
-    vectors = encoder([f"{a.title}. {a.lead}" for a in articles])
-    groups = dedupe.collapse_copies(articles, vectors)
+    c = cfg.cluster
+    vectors = np.asarray(encoder([clustering.embed_text(ArticleGroup(a)) for a in articles]), dtype=np.float32)
+    groups = dedupe.collapse_copies(articles, vectors, jaccard_threshold=c.copy_jaccard)
+    row = {id(a): i for i, a in enumerate(articles)}
+    group_vectors = vectors[[row[id(g.primary)] for g in groups]]
     return clustering.cluster_stories(
-        groups, encoder, threshold=cfg.cluster.threshold, window_hours=cfg.cluster.window_hours
+        groups,
+        encoder,
+        threshold=c.threshold,
+        window_hours=c.window_hours,
+        vectors=group_vectors,
+        weights=(c.weight_embedding, c.weight_words, c.weight_names),
+        neighbours=c.neighbours,
     )
 
 
@@ -233,8 +243,14 @@ def build_digest(
             summarize_one(story, encoder, cfg, store)
             advance(1)
     fresh, no_news = continuity.keep_new(stories, history, encoder)
-    ranked = rank.rank_stories(fresh, now=now, topics=cfg.topics)[: cfg.briefing.max_stories]
-    sections = clustering.assign_sections(ranked, cfg.topics, encoder)
+    sections = clustering.assign_sections(fresh, cfg.topics, encoder)
+    ranked = rank.rank_stories([s for sec in sections for s in sec.stories], now=now, topics=cfg.topics)
+    keep = {id(s) for s in ranked[: cfg.briefing.max_stories]}
+    for sec in sections:
+        sec.stories = sorted((s for s in sec.stories if id(s) in keep), key=lambda s: -s.score)
+    # sections by their best story; "Other" last
+    sections = sorted((sec for sec in sections if sec.stories), key=lambda sec: (sec.name == "Other", -sec.stories[0].score))
+    ranked = [s for s in ranked if id(s) in keep]
     digest = Digest(
         date=date, title=cfg.briefing.title, sections=sections, feed_health=health, continuing_no_news=len(no_news),
         generated_at=datetime.now(UTC), site_url=cfg.briefing.site_url or None,
