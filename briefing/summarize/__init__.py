@@ -346,17 +346,22 @@ def _as_article(doc: Any, i: int) -> Article:
                    doc.get("text", "") or "")
 
 
-def summarize_to_limit(docs: Sequence[Any], encoder: Encoder, word_limit: int, *, diversity: bool = True) -> str:
+def summarize_to_limit(docs: Sequence[Any], encoder: Encoder, word_limit: int, *, diversity: bool = True,
+                       centroid_only: bool = False) -> str:
     """The pipeline's ranking, cut to ``word_limit`` words: for `briefing eval summaries`.
 
     ``docs`` are Articles or dicts with title/text/source (the labelled-data format). Sentences are
     taken in ranked order, skipping redundant ones; the last one is cut at the limit.
+    ``centroid_only`` is the baseline the evaluation reports beside it.
     """
     articles = [_as_article(d, i) for i, d in enumerate(docs)]
     r = rank_sentences(articles, encoder, max_words=max(35, word_limit))
     if not r.sentences:
         return " ".join(" ".join(a.title for a in articles).split()[:word_limit])
-    picked = r.mmr(len(r.sentences), diversity=diversity)
+    if centroid_only:  # the baseline: closeness to the centroid and nothing else
+        picked = [int(i) for i in np.argsort(-(r.vectors @ r.centroid))]
+    else:
+        picked = r.mmr(len(r.sentences), diversity=diversity)
     words: list[str] = []
     for i in picked:
         if len(words) >= word_limit:

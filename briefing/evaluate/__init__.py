@@ -1,0 +1,1 @@
+"""Quality scores on labelled data."""
