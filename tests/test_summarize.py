@@ -172,3 +172,9 @@ def test_empty_story_does_not_crash(encoder):
 
 def test_no_shared_data_needed_for_eval_file():
     assert (Path(__file__).parent / "data" / "summaries_small.jsonl").is_file()
+
+
+def test_background_dates_are_not_release_dates():
+    assert release_dates("In July, North Korea test-launched its first ICBM.") == []
+    assert release_dates("The company launched its first phone last March.") == []
+    assert release_dates("The phone launches on March 3.") != []

@@ -37,7 +37,7 @@ SUPPORT_SIM = 0.60  # ...or this close while covering the sentence's distinctive
 SUPPORT_COVER = 0.40  # share of the sentence's idf-weighted words the other sentence must contain
 FACT_SUPPORT_SIM = 0.45  # ...or this close while stating the same figure, date or name
 REDUNDANT_SIM = 0.72  # two takeaways closer than this say the same thing
-RELATED_SIM = 0.30  # figures in sentences this close are about the same thing
+RELATED_SIM = 0.45  # figures in sentences this close are about the same thing
 MMR_LAMBDA = 1.0
 
 _OPENER = re.compile(
@@ -189,6 +189,7 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
             sc -= 0.4
         if _FIRST_PERSON.search(s.text):
             sc -= 0.15
+        sc -= _quote_penalty(s.text)
         if _DANGLING.match(_OPENER.sub("", s.text)):
             sc -= 0.08
         words = s.words
@@ -227,6 +228,24 @@ def _conflicts(a: list[Fact], b: list[Fact]) -> bool:
     for f in b:
         kb.setdefault(f.key, set()).add(f.value)
     return any(not (ka[k] & kb[k]) for k in ka.keys() & kb.keys())
+
+
+_QUOTE = re.compile(r"[\"“”]")
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+
+
+def _quote_penalty(text: str) -> float:
+    """Takeaways report; a quote (or a fragment of one the splitter cut) is weaker than a fact."""
+    pen = 0.0
+    t = text.strip()
+    if t[:1] in "\"“'‘":
+        pen += 0.12
+    if len(_QUOTE.findall(t)) % 2:
+        pen += 0.1  # unbalanced: a piece of a longer quote
+    quoted = sum(len(m.group(0)) for m in _QUOTED.finditer(t))
+    if quoted > 0.5 * len(t):
+        pen += 0.08
+    return pen
 
 
 def _shares_fact(a: list[Fact], b: list[Fact]) -> bool:
@@ -297,16 +316,23 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
     articles = _articles_of(story)
     order = [o.name for o in sorted(story.outlets, key=lambda o: -o.weight)]
     r = rank_sentences(articles, encoder, max_words=max_words)
-    story.headline = _headline(r, articles) if articles else story.headline
+    story.headline = " ".join(_headline(r, articles).split()) if articles else story.headline
     if not r.sentences:
         story.summary = story.summary or story.headline
         story.takeaways, story.disagreements = [], []
         return story
 
     # summary: the best lead (first two sentences of an article), cut to one line
-    leads = [i for i, s in enumerate(r.sentences) if s.position <= 1] or list(range(len(r.sentences)))
+    line_words = max(max_words, 25)
+
+    def fits(i: int) -> bool:
+        s = r.sentences[i]
+        return 12 <= s.words and not tidy(s.text, line_words).endswith("…") and not _quote_penalty(s.text)
+
+    leads = [i for i, s in enumerate(r.sentences) if s.position <= 2 and fits(i)]
+    leads = leads or [i for i in range(len(r.sentences)) if fits(i)] or list(range(len(r.sentences)))
     lead = max(leads, key=lambda i: float(r.scores[i]))
-    story.summary = tidy(r.sentences[lead].text, max(max_words, 30))
+    story.summary = tidy(r.sentences[lead].text, line_words)
 
     # disagreements first: a takeaway should carry what outlets agree on; the note carries the rest
     by_outlet: dict[str, list[tuple[Fact, int]]] = {}

@@ -71,6 +71,9 @@ _NOT_FAMILY = set(m.capitalize() for m in _MONTHS) | {
 }
 
 
+_TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "time", "decade", "old", "yard", "point"}
+
+
 @dataclass(frozen=True)
 class Fact:
     key: str  # what the value is about, e.g. "active parameters"
@@ -126,7 +129,8 @@ def quantities(sentence: str) -> list[Fact]:
             continue  # vague
         value *= _SCALE.get(scale, 1.0)
         if m.group("cur"):
-            facts.append(Fact(f"amount in {m.group('cur')}", f"{value:.4g}", m.group(0).strip()))
+            amount = f"{m.group('cur')}{num}" + (f" {scale}" if len(scale) > 1 else scale)
+            facts.append(Fact(f"amount in {m.group('cur')}", f"{value:.4g}", amount))
             continue
         if m.group("pct"):
             rest = m.group("rest") or ""
@@ -153,6 +157,9 @@ def release_dates(sentence: str) -> list[Fact]:
         return []
     out = []
     for m in _DATE.finditer(sentence):
+        before = sentence[: m.start()].strip().lower()
+        if before in ("in", "back in", "since", "earlier in", "last") or before.endswith(("last", "since", "previous")):
+            continue  # background: "In July, North Korea test-launched its first ICBM"
         month = m.group("month").lower().rstrip(".")
         canon = next((mm for mm in _MONTHS if mm.startswith(month[:3])), month)
         if canon == "may" and not (m.group("day") or m.group("part")):
@@ -218,9 +225,11 @@ def disagreements(
             by_key[fact.key][outlet].append((fact, idx))
     found: list[tuple[int, Disagreement]] = []
     for key, outlets in by_key.items():
-        if len(outlets) < 2:
-            continue
+        if len(outlets) < 2 or key.split()[-1] in _TIME_UNITS:
+            continue  # durations and ages ("18 years", "30 days") count too many different things
         values = {o: {f.value for f, _ in items} for o, items in outlets.items()}
+        if any(len(v) > 2 for v in values.values()):
+            continue  # one outlet giving three values for a key: the key is not one fact
         names = list(outlets)
         conflict = False
         for i, a in enumerate(names):
