@@ -178,3 +178,11 @@ def test_background_dates_are_not_release_dates():
     assert release_dates("In July, North Korea test-launched its first ICBM.") == []
     assert release_dates("The company launched its first phone last March.") == []
     assert release_dates("The phone launches on March 3.") != []
+
+
+def test_clean_headline():
+    from briefing.summarize import clean_headline
+
+    assert clean_headline("Members of migrant caravan prepare to reach U.S.-Mexico border \n April 29 (UPI) —") == (
+        "Members of migrant caravan prepare to reach U.S.-Mexico border")
+    assert clean_headline("DeepSeek V4: A Trillion-Parameter Challenge") == "DeepSeek V4: A Trillion-Parameter Challenge"

@@ -34,7 +34,7 @@ __all__ = ["summarize_story", "summarize_to_limit", "rank_sentences", "Ranked"]
 
 SAME_SIM = 0.85  # a sentence of another outlet this close says the same thing
 SUPPORT_SIM = 0.60  # ...or this close while covering the sentence's distinctive words
-SUPPORT_COVER = 0.40  # share of the sentence's idf-weighted words the other sentence must contain
+SUPPORT_COVER = 0.45  # share of idf-weighted words shared (of the shorter sentence), at SUPPORT_SIM
 FACT_SUPPORT_SIM = 0.45  # ...or this close while stating the same figure, date or name
 REDUNDANT_SIM = 0.72  # two takeaways closer than this say the same thing
 RELATED_SIM = 0.45  # figures in sentences this close are about the same thing
@@ -87,39 +87,54 @@ class Ranked:
         shared = sum(self.idf.get(w, 0.0) for w in self.words[i] & self.words[j])
         # either sentence's distinctive words mostly found in the other: a short one restating part of a long one counts
         smaller = min(sum(self.idf.get(w, 0.0) for w in self.words[k]) for k in (i, j))
-        return smaller > 0 and shared / smaller >= SUPPORT_COVER
+        # the closer in meaning, the less word overlap is needed: 0.45 at cosine 0.60, 0.20 at 0.80
+        need = SUPPORT_COVER - 1.25 * (sim - SUPPORT_SIM)
+        return smaller > 0 and shared / smaller >= need
 
     def mmr(self, k: int, *, max_words: int | None = None, exclude: Sequence[int] = (), lam: float = MMR_LAMBDA,
-            diversity: bool = True, seed: Sequence[int] = ()) -> list[int]:
+            diversity: bool = True, seed: Sequence[int] = (), word_budget: int | None = None) -> list[int]:
         """Greedy pick of up to ``k`` sentences: high score, not redundant with earlier picks.
 
-        ``seed`` sentences (the summary line) count as already said but are not returned."""
-        chosen: list[int] = list(seed)
-        k += len(chosen)
-        blocked = set(exclude)
-        order = np.argsort(-self.scores)
-        while len(chosen) < k:
-            best, best_val = -1, -1e9
-            for i in order:
-                i = int(i)
-                if i in blocked or i in chosen:
-                    continue
-                if max_words and self.sentences[i].words > 1.25 * max_words:
-                    continue
-                red = max((float(self.vectors[i] @ self.vectors[j]) for j in chosen), default=0.0)
-                if diversity and red >= REDUNDANT_SIM:
-                    continue
-                val = float(self.scores[i]) - (lam * max(red, 0.0) if diversity else 0.0)
-                mine = {(f.key, f.value) for f in self.facts[i]}
-                if diversity and mine:  # a figure already given is no news the second time
-                    seen = {(f.key, f.value) for j in chosen for f in self.facts[j]}
-                    val -= 0.3 * len(mine & seen) / len(mine)
-                if val > best_val:
-                    best, best_val = i, val
-            if best < 0:
+        ``seed`` sentences (the summary line) count as already said but are not returned; with
+        ``word_budget`` the picking stops once the chosen sentences hold that many words. Redundancy
+        is kept as a running maximum, so a pick costs one matrix-vector product (O(n) per pick).
+        """
+        n = len(self.sentences)
+        allowed = np.ones(n, dtype=bool)
+        allowed[list(exclude)] = False
+        if max_words:
+            allowed &= np.array([s.words <= 1.25 * max_words for s in self.sentences], dtype=bool)
+        red = np.full(n, -1.0, dtype=np.float32)
+        fact_sets = [{(f.key, f.value) for f in fs} for fs in self.facts]
+        covered: set[tuple[str, str]] = set()
+
+        def take(j: int) -> None:
+            nonlocal red, covered
+            allowed[j] = False
+            red = np.maximum(red, self.vectors @ self.vectors[j])
+            covered |= fact_sets[j]
+
+        for j in seed:
+            take(j)
+        chosen: list[int] = []
+        words = 0
+        while len(chosen) < k and (word_budget is None or words < word_budget):
+            val = self.scores.astype(np.float64).copy()
+            if diversity:
+                val -= lam * np.maximum(red, 0.0)
+                val[red >= REDUNDANT_SIM] = -np.inf
+                if covered:  # a figure already given is no news the second time
+                    for i in np.flatnonzero(allowed):
+                        if fact_sets[i]:
+                            val[i] -= 0.3 * len(fact_sets[i] & covered) / len(fact_sets[i])
+            val[~allowed] = -np.inf
+            best = int(np.argmax(val)) if n else -1
+            if best < 0 or not np.isfinite(val[best]):
                 break
             chosen.append(best)
-        return chosen[len(seed) :]
+            words += self.sentences[best].words
+            take(best)
+        return chosen
 
 
 def _articles_of(story: Story) -> list[Article]:
@@ -167,10 +182,11 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
     r = Ranked(sents, outlets, svec, np.zeros(len(sents), np.float32), [], facts, titles=titles, words=words, idf=idf,
                title_vectors=tvec, centroid=centroid)
     support: list[set[str]] = []
+    sim = svec @ svec.T
     for i in range(len(sents)):
         sup = {outlets[i]}
-        for j in range(len(sents)):
-            if outlets[j] not in sup and r.supports(i, j):
+        for j in np.flatnonzero(sim[i] >= FACT_SUPPORT_SIM):
+            if outlets[j] not in sup and r.supports(i, int(j)):
                 sup.add(outlets[j])
         support.append(sup)
     r.support = support
@@ -210,12 +226,27 @@ _STOPWORDS = frozenset(
 )
 
 
+_STEM_CACHE: dict[str, str] = {}
+
+
+def _stem(word: str) -> str:
+    """Porter stem (nltk ships with rouge-score), so "optimized" meets "optimization"."""
+    got = _STEM_CACHE.get(word)
+    if got is None:
+        from nltk.stem.porter import PorterStemmer
+
+        got = _STEM_CACHE[word] = PorterStemmer().stem(word)
+    return got
+
+
 def _content_words(text: str) -> set[str]:
     out = set()
-    for w in _WORD.findall(text.lower()):
-        w = w.strip("'’-.,")
-        if len(w) > 2 and w not in _STOPWORDS:
-            out.add(w[:-1] if w.endswith("s") and len(w) > 4 else w)
+    for tok in _WORD.findall(text.lower()):
+        tok = re.sub(r"['’]s$", "", tok)
+        for w in tok.split("-"):
+            w = w.strip("'’.,")
+            if len(w) > 2 and w not in _STOPWORDS:
+                out.add(_stem(w))
     return out
 
 
@@ -290,6 +321,15 @@ def _headline(r: Ranked, articles: Sequence[Article]) -> str:
     return best
 
 
+_DATELINE_TAIL = re.compile(r"\s*(?:\b[A-Z][a-z]{2,8}\.? \d{1,2},? )?\((?:UPI|AP|AFP|Reuters|CNN|dpa)\)\s*[—–-]*\s*$|\s*[—–|:-]\s*$")
+
+
+def clean_headline(title: str) -> str:
+    """One line, without a trailing wire dateline ("April 29 (UPI) —") or a dangling dash."""
+    t = " ".join(title.split())
+    return _DATELINE_TAIL.sub("", t).strip() or t
+
+
 def _outlets_for(r: Ranked, i: int, articles: Sequence[Article], order: list[str]) -> list[Outlet]:
     """Every outlet with a sentence that says what sentence ``i`` says, linking to that article."""
     best_article: dict[str, tuple[float, int]] = {r.outlets[i]: (2.0, r.sentences[i].article)}
@@ -316,7 +356,7 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
     articles = _articles_of(story)
     order = [o.name for o in sorted(story.outlets, key=lambda o: -o.weight)]
     r = rank_sentences(articles, encoder, max_words=max_words)
-    story.headline = " ".join(_headline(r, articles).split()) if articles else story.headline
+    story.headline = clean_headline(_headline(r, articles)) if articles else story.headline
     if not r.sentences:
         story.summary = story.summary or story.headline
         story.takeaways, story.disagreements = [], []
@@ -387,7 +427,7 @@ def summarize_to_limit(docs: Sequence[Any], encoder: Encoder, word_limit: int, *
     if centroid_only:  # the baseline: closeness to the centroid and nothing else
         picked = [int(i) for i in np.argsort(-(r.vectors @ r.centroid))]
     else:
-        picked = r.mmr(len(r.sentences), diversity=diversity)
+        picked = r.mmr(len(r.sentences), diversity=diversity, word_budget=word_limit)
     words: list[str] = []
     for i in picked:
         if len(words) >= word_limit:
