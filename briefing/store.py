@@ -466,6 +466,18 @@ class Store:
     def deliveries(self, date: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT * FROM deliveries WHERE digest_date=? ORDER BY address", (date,))]
 
+    # -- LLM answers (summarize) ---------------------------------------------------------------
+    def llm_cache_get(self, key: str) -> str | None:
+        """A cached chat-completions answer for this prompt hash, or None."""
+        row = self.db.execute("SELECT response FROM llm_cache WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def llm_cache_put(self, key: str, response: str) -> None:
+        with self.tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO llm_cache(key, response, created_at) VALUES (?, ?, ?)", (key, response, now_iso())
+            )
+
 
 def _split_sql(script: str) -> list[str]:
     """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""

@@ -1,1 +1,1 @@
-"""Scores of the pipeline's stages on labelled data (`briefing eval`)."""
+"""Quality scores on labelled data."""
