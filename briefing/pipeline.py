@@ -262,12 +262,21 @@ def build_digest(
 
 
 def summarize_one(story: Story, encoder: Encoder, cfg: Config, store: Store | None) -> None:
+    """Extractive takeaways always; with ``[summarizer] kind = "llm"`` the LLM's, when they validate."""
     s = cfg.summarizer
     summarize.summarize_story(story, encoder, takeaways=s.takeaways, max_words=s.max_words)
-    if s.kind == "llm":
-        from . import llm
+    if s.kind != "llm":
+        return
+    from . import llm
 
-        llm.apply_llm(story, s, cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None)
+    settings = llm.LLMSettings(base_url=s.base_url, model=s.model, api_key_env=s.api_key_env, timeout=s.timeout)
+    try:
+        story.takeaways = llm.llm_takeaways(
+            story, encoder, settings, takeaways=s.takeaways, max_words=s.max_words,
+            cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
+        )
+    except llm.LLMError as exc:
+        llm.log.warning("story %s: LLM takeaways not used, keeping the extractive ones: %s", story.id, exc)
 
 
 def write_outputs(cfg: Config, store: Store, digest: Digest, out_dir: Path) -> list[Path]:
