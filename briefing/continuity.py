@@ -102,6 +102,23 @@ def link_stories(stories: list[Story], history: list[EarlierStory], encoder: Enc
     return stories
 
 
+def new_part(story: Story, history: list[EarlierStory]) -> Story | None:
+    """For a continuing story, the part that is new since it was last shown (None: nothing new).
+
+    The takeaways of a developing story come from its new articles, so what the reader sees is the
+    development, not yesterday's report again.
+    """
+    if story.day <= 1:
+        return story
+    earlier = next((e for e in history if e.id == story.id), None)
+    if earlier is None:
+        return story
+    fresh = [g for g in story.groups if any(a.id not in earlier.article_ids for a in g.articles)]
+    if not fresh:
+        return None
+    return Story(id=story.id, groups=fresh, evidence=story.evidence, day=story.day, earlier=story.earlier)
+
+
 def keep_new(stories: list[Story], history: list[EarlierStory], encoder: Encoder) -> tuple[list[Story], list[Story]]:
     """Drop takeaways already given for the same story; split stories into (with news, without)."""
     by_id = {e.id: e for e in history}

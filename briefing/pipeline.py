@@ -240,7 +240,14 @@ def build_digest(
     stories = continuity.link_stories(stories, history, encoder, date=date)
     with reporter.task("Summarizing", len(stories)) as advance:
         for story in stories:
-            summarize_one(story, encoder, cfg, store)
+            part = continuity.new_part(story, history)
+            if part is None:  # a continuing story with no new article: nothing to summarize
+                story.takeaways, story.has_news = [], False
+            else:
+                summarize_one(part, encoder, cfg, store)
+                if part is not story:
+                    story.headline, story.summary = part.headline, part.summary
+                    story.takeaways, story.disagreements = part.takeaways, part.disagreements
             advance(1)
     fresh, no_news = continuity.keep_new(stories, history, encoder)
     sections = clustering.assign_sections(fresh, cfg.topics, encoder)
