@@ -244,13 +244,20 @@ def _sadd(a: SparseVec, b: SparseVec) -> SparseVec:
 
 
 def average_link(
-    f: Features, threshold: float, window_hours: float, k: int = DEFAULT_NEIGHBOURS
+    f: Features,
+    threshold: float,
+    window_hours: float,
+    k: int = DEFAULT_NEIGHBOURS,
+    outlets: Sequence[frozenset[str]] | None = None,
 ) -> list[list[int]]:
     """Average-link agglomeration over the kNN candidate graph; returns lists of row indices.
 
     Only candidate pairs at or above the threshold are kept: the mean over all pairs of two
     clusters can only reach the threshold if one pair does, so nothing reachable is lost (up to
     the k-neighbour cut). Cluster links are recomputed exactly from sum vectors after each merge.
+    With ``outlets`` (one set per row), two clusters that share an outlet never merge: an outlet
+    does not report one event twice in different words (its reposts are wire copies, collapsed
+    before), while one company's blog posting five different launches on one day is common.
     """
     n = len(f.dense)
     if n == 0:
@@ -266,6 +273,7 @@ def average_link(
     ssum: dict[int, SparseVec] = {}
     tmin = f.times.copy()
     tmax = f.times.copy()
+    srcs: list[frozenset[str]] = list(outlets) if outlets is not None else [frozenset()] * n
     adj: dict[int, set[int]] = {i: set() for i in range(n)}
     version = [0] * n  # bumped on every merge: heap entries of older versions are stale
     heap: list[tuple[float, int, int, int, int]] = []
@@ -296,7 +304,7 @@ def average_link(
         _, a, b, va, vb = heapq.heappop(heap)
         if a not in members or b not in members or version[a] != va or version[b] != vb:
             continue  # stale: one side was merged since
-        if too_far(a, b):
+        if too_far(a, b) or (srcs[a] & srcs[b]):
             adj[a].discard(b)
             adj[b].discard(a)
             continue
@@ -308,6 +316,7 @@ def average_link(
         ssum.pop(b, None)
         tmin[a] = np.fmin(tmin[a], tmin[b])
         tmax[a] = np.fmax(tmax[a], tmax[b])
+        srcs[a] = srcs[a] | srcs[b]
         version[a] += 1
         neighbours = (adj.pop(a) | adj.pop(b)) - {a, b}
         adj[a] = set()
@@ -341,7 +350,8 @@ def _evidence(f: Features, idx: list[int], groups: Sequence[ArticleGroup]) -> li
                 hours = round(abs((c.published - g.primary.published).total_seconds()) / 3600, 1)
             out.append(
                 MergeEvidence(
-                    a=g.primary.entry_id, b=c.entry_id, reason="wire copy", cosine=1.0, minhash=g.similarity, hours_apart=hours
+                    a=g.primary.entry_id, b=c.entry_id, reason="wire copy", cosine=1.0, minhash=g.similarity,
+                    hours_apart=hours, a_outlet=g.primary.source, b_outlet=c.source,
                 )
             )
     if len(idx) < 2:
@@ -366,6 +376,8 @@ def _evidence(f: Features, idx: list[int], groups: Sequence[ArticleGroup]) -> li
                 hours_apart=hours,
                 score=round(float(sims[pos, best_pos]), 3),
                 text_cosine=round(float(words[pos, best_pos]), 3),
+                a_outlet=groups[best].primary.source,
+                b_outlet=groups[r].primary.source,
             )
         )
     return out
@@ -387,12 +399,14 @@ def cluster_stories(
     vectors: np.ndarray | None = None,
     weights: Sequence[float] = DEFAULT_WEIGHTS,
     neighbours: int = DEFAULT_NEIGHBOURS,
+    same_outlet: bool = False,
 ) -> list[Story]:
     """Merge article groups that report the same event into stories, with the evidence.
 
     ``vectors`` are the title+lead embeddings of the groups' primaries (computed with ``encoder``
-    when not given). ``threshold`` 0 means the shipped tuned value. Stories come out largest
-    first, then earliest.
+    when not given). ``threshold`` 0 means the shipped tuned value. ``same_outlet`` False (the
+    default) keeps two different articles of one outlet in different stories. Stories come out
+    largest first, then earliest.
     """
     if not groups:
         return []
@@ -402,7 +416,8 @@ def cluster_stories(
         vectors = np.asarray(encoder([embed_text(g) for g in groups]), dtype=np.float32)
     t = threshold if threshold and threshold > 0 else DEFAULT_THRESHOLD
     f = build_features(groups, vectors, weights)
-    clusters = average_link(f, t, window_hours, k=neighbours)
+    outlets = None if same_outlet else [frozenset(a.source for a in g.articles) for g in groups]
+    clusters = average_link(f, t, window_hours, k=neighbours, outlets=outlets)
     stories = []
     for idx in clusters:
         members = [groups[i] for i in idx]
@@ -413,7 +428,7 @@ def cluster_stories(
 
 def format_evidence(story: Story) -> list[str]:
     """One line per merge: who was joined to whom, and why."""
-    titles = {a.entry_id: f"{a.source}: {a.title[:70]}" for a in story.articles}
+    titles = {a.entry_id: a.title[:70] for a in story.articles}
     lines = []
     for e in story.evidence:
         parts = []
@@ -425,7 +440,9 @@ def format_evidence(story: Story) -> list[str]:
                 parts.append("shared: " + ", ".join(e.shared_entities))
         if e.hours_apart is not None:
             parts.append(f"{e.hours_apart:g} h apart")
-        lines.append(f"{e.reason}: [{titles.get(e.b, e.b)}] ~ [{titles.get(e.a, e.a)}]; " + "; ".join(parts))
+        b = f"{e.b_outlet}: {titles.get(e.b, e.b)}" if e.b_outlet else titles.get(e.b, e.b)
+        a = f"{e.a_outlet}: {titles.get(e.a, e.a)}" if e.a_outlet else titles.get(e.a, e.a)
+        lines.append(f"{e.reason}: [{b}] ~ [{a}]; " + "; ".join(parts))
     return lines
 
 
