@@ -21,8 +21,8 @@ failure of connected components). Because the similarity is a dot product, the m
 pairs of clusters A and B is ``sum(A) . sum(B) / (|A| |B|)``: exact, from per-cluster sum
 vectors, without any n x n matrix. Candidate pairs come from a blockwise k-nearest-neighbour
 search on the embeddings, so memory stays O(n k). Members further apart in time than
-``window_hours`` are never merged, nor are two different articles of one outlet (its reposts are
-wire copies, collapsed before). Lines an outlet repeats under several articles (page furniture)
+``window_hours`` are never merged, nor are two different articles of one outlet published less
+than ``same_outlet_hours`` apart (its reposts are wire copies, collapsed before). Lines an outlet repeats under several articles (page furniture)
 are dropped before texts are compared.
 
 What did not help (measured on ECB+ dev and NewsWCL50): re-weighting TF-IDF inside each
@@ -255,16 +255,20 @@ def average_link(
     threshold: float,
     window_hours: float,
     k: int = DEFAULT_NEIGHBOURS,
-    outlets: Sequence[frozenset[str]] | None = None,
+    outlets: Sequence[dict[str, tuple[float, float]]] | None = None,
+    same_outlet_hours: float = 0.0,
 ) -> list[list[int]]:
     """Average-link agglomeration over the kNN candidate graph; returns lists of row indices.
 
     Only candidate pairs at or above the threshold are kept: the mean over all pairs of two
     clusters can only reach the threshold if one pair does, so nothing reachable is lost (up to
     the k-neighbour cut). Cluster links are recomputed exactly from sum vectors after each merge.
-    With ``outlets`` (one set per row), two clusters that share an outlet never merge: an outlet
-    does not report one event twice in different words (its reposts are wire copies, collapsed
-    before), while one company's blog posting five different launches on one day is common.
+    With ``outlets`` (per row: outlet -> (first, last) publication time) and
+    ``same_outlet_hours`` > 0, two clusters never merge when one outlet has articles in both
+    less than that many hours apart (or undated): an outlet does not report one event twice in
+    different words on the same day (its reposts are wire copies, collapsed before), while one
+    company's blog posting five different launches on one day is common. Its follow-up a day
+    later may still join the story.
     """
     n = len(f.dense)
     if n == 0:
@@ -280,7 +284,20 @@ def average_link(
     ssum: dict[int, SparseVec] = {}
     tmin = f.times.copy()
     tmax = f.times.copy()
-    srcs: list[frozenset[str]] = list(outlets) if outlets is not None else [frozenset()] * n
+    srcs: list[dict[str, tuple[float, float]]] = [dict(o) for o in outlets] if outlets is not None else [{}] * n
+    gap = same_outlet_hours * 3600.0
+
+    def same_outlet_conflict(a: int, b: int) -> bool:
+        if gap <= 0:
+            return False
+        for name in srcs[a].keys() & srcs[b].keys():
+            (a1, a2), (b1, b2) = srcs[a][name], srcs[b][name]
+            if not all(math.isfinite(x) for x in (a1, a2, b1, b2)):
+                return True  # undated: counts as close
+            if max(b1 - a2, a1 - b2, 0.0) < gap:
+                return True
+        return False
+
     adj: dict[int, set[int]] = {i: set() for i in range(n)}
     version = [0] * n  # bumped on every merge: heap entries of older versions are stale
     heap: list[tuple[float, int, int, int, int]] = []
@@ -311,7 +328,7 @@ def average_link(
         _, a, b, va, vb = heapq.heappop(heap)
         if a not in members or b not in members or version[a] != va or version[b] != vb:
             continue  # stale: one side was merged since
-        if too_far(a, b) or (srcs[a] & srcs[b]):
+        if too_far(a, b) or same_outlet_conflict(a, b):
             adj[a].discard(b)
             adj[b].discard(a)
             continue
@@ -323,7 +340,11 @@ def average_link(
         ssum.pop(b, None)
         tmin[a] = np.fmin(tmin[a], tmin[b])
         tmax[a] = np.fmax(tmax[a], tmax[b])
-        srcs[a] = srcs[a] | srcs[b]
+        merged = dict(srcs[a])
+        for name, (lo, hi) in srcs[b].items():
+            old = merged.get(name)
+            merged[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+        srcs[a] = merged
         version[a] += 1
         neighbours = (adj.pop(a) | adj.pop(b)) - {a, b}
         adj[a] = set()
@@ -390,6 +411,15 @@ def _evidence(f: Features, idx: list[int], groups: Sequence[ArticleGroup]) -> li
     return out
 
 
+def _outlet_times(g: ArticleGroup) -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    for a in g.articles:
+        t = a.published.timestamp() if a.published else math.nan
+        lo, hi = out.get(a.source, (t, t))
+        out[a.source] = (min(lo, t), max(hi, t)) if math.isfinite(t) and math.isfinite(lo) else (math.nan, math.nan)
+    return out
+
+
 def story_id(groups: Sequence[ArticleGroup]) -> str:
     """Stable id: a short hash of the earliest member's entry_id (ties: smallest entry_id)."""
     arts = [a for g in groups for a in g.articles]
@@ -406,13 +436,13 @@ def cluster_stories(
     vectors: np.ndarray | None = None,
     weights: Sequence[float] = DEFAULT_WEIGHTS,
     neighbours: int = DEFAULT_NEIGHBOURS,
-    same_outlet: bool = False,
+    same_outlet_hours: float = 12.0,
 ) -> list[Story]:
     """Merge article groups that report the same event into stories, with the evidence.
 
     ``vectors`` are the title+lead embeddings of the groups' primaries (computed with ``encoder``
-    when not given). ``threshold`` 0 means the shipped tuned value. ``same_outlet`` False (the
-    default) keeps two different articles of one outlet in different stories. Stories come out
+    when not given). ``threshold`` 0 means the shipped tuned value. Two different articles of one
+    outlet less than ``same_outlet_hours`` apart stay in different stories (0 turns this off). Stories come out
     largest first, then earliest.
     """
     if not groups:
@@ -423,8 +453,8 @@ def cluster_stories(
         vectors = np.asarray(encoder([embed_text(g) for g in groups]), dtype=np.float32)
     t = threshold if threshold and threshold > 0 else DEFAULT_THRESHOLD
     f = build_features(groups, vectors, weights)
-    outlets = None if same_outlet else [frozenset(a.source for a in g.articles) for g in groups]
-    clusters = average_link(f, t, window_hours, k=neighbours, outlets=outlets)
+    outlets = [_outlet_times(g) for g in groups]
+    clusters = average_link(f, t, window_hours, k=neighbours, outlets=outlets, same_outlet_hours=same_outlet_hours)
     stories = []
     for idx in clusters:
         members = [groups[i] for i in idx]

@@ -31,7 +31,7 @@ def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> lis
         vectors=group_vectors,
         weights=(c.weight_embedding, c.weight_words, c.weight_names),
         neighbours=c.neighbours,
-        same_outlet=c.same_outlet,
+        same_outlet_hours=c.same_outlet_hours,
     )
 
 

@@ -186,3 +186,17 @@ def test_one_outlet_posting_two_launches_on_one_day_gives_two_stories(encoder, c
     stories = pipeline.merge_stories(arts, encoder, cfg)
     assert sorted(sorted(a.entry_id for a in s.articles) for s in stories) == [["agg-0", "xai-0"], ["agg-1", "xai-1"]]
     assert all({o.name for o in s.outlets} == {"xAI News", "AI Aggregator"} for s in stories)
+
+
+def test_an_outlets_follow_up_a_day_later_may_join_its_story(encoder, cfg) -> None:
+    arts, gold = make_articles()
+    peru = [a for a in arts if gold[a.entry_id] == "quake-peru"]
+    follow = Article(id=None, entry_id="peru-day2", feed=peru[0].feed, source=peru[0].source, url=None,
+                     title="Arequipa counts damage a day after magnitude 6.4 Peru earthquake",
+                     text="A day after the magnitude 6.4 earthquake near Arequipa, INDECI said 40 adobe houses in "
+                          "Caylloma were uninhabitable and the two people injured were recovering. The USGS recorded "
+                          "eleven aftershocks. Power has been restored across Arequipa.",
+                     published=peru[0].published + timedelta(hours=26))
+    stories = pipeline.merge_stories([*arts, follow], encoder, cfg)
+    story = next(s for s in stories if any(a.entry_id == "peru-day2" for a in s.articles))
+    assert {gold.get(a.entry_id, "quake-peru") for a in story.articles} == {"quake-peru"} and len(story.articles) == 4
