@@ -50,6 +50,7 @@ from .models import ArticleGroup, Encoder, MergeEvidence, Section, Story
 DEFAULT_THRESHOLD = 0.275
 DEFAULT_WEIGHTS = (1.0, 1.0, 2.0)  # embedding, words, entities
 DEFAULT_NEIGHBOURS = 30
+DEFAULT_SAME_OUTLET_MIN = 0.5  # link an outlet's own follow-up needs to join its story
 CANDIDATE_MIN_COSINE = 0.25  # pairs below this embedding cosine are not even candidates
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
@@ -257,6 +258,7 @@ def average_link(
     k: int = DEFAULT_NEIGHBOURS,
     outlets: Sequence[dict[str, tuple[float, float]]] | None = None,
     same_outlet_hours: float = 0.0,
+    same_outlet_min: float = 0.0,
 ) -> list[list[int]]:
     """Average-link agglomeration over the kNN candidate graph; returns lists of row indices.
 
@@ -268,7 +270,7 @@ def average_link(
     less than that many hours apart (or undated): an outlet does not report one event twice in
     different words on the same day (its reposts are wire copies, collapsed before), while one
     company's blog posting five different launches on one day is common. Its follow-up a day
-    later may still join the story.
+    later may still join the story, if the link reaches ``same_outlet_min``.
     """
     n = len(f.dense)
     if n == 0:
@@ -287,16 +289,19 @@ def average_link(
     srcs: list[dict[str, tuple[float, float]]] = [dict(o) for o in outlets] if outlets is not None else [{}] * n
     gap = same_outlet_hours * 3600.0
 
-    def same_outlet_conflict(a: int, b: int) -> bool:
+    def outlet_bar(a: int, b: int) -> float:
+        """The link two clusters need given their common outlets: inf when one outlet has
+        articles in both less than ``same_outlet_hours`` apart (or undated), ``same_outlet_min``
+        when it has articles in both further apart (a follow-up), else the plain threshold."""
+        bar = threshold
         if gap <= 0:
-            return False
+            return bar
         for name in srcs[a].keys() & srcs[b].keys():
             (a1, a2), (b1, b2) = srcs[a][name], srcs[b][name]
-            if not all(math.isfinite(x) for x in (a1, a2, b1, b2)):
-                return True  # undated: counts as close
-            if max(b1 - a2, a1 - b2, 0.0) < gap:
-                return True
-        return False
+            if not all(math.isfinite(x) for x in (a1, a2, b1, b2)) or max(b1 - a2, a1 - b2, 0.0) < gap:
+                return math.inf
+            bar = max(bar, same_outlet_min)
+        return bar
 
     adj: dict[int, set[int]] = {i: set() for i in range(n)}
     version = [0] * n  # bumped on every merge: heap entries of older versions are stale
@@ -325,10 +330,10 @@ def average_link(
         return bool(np.isfinite(lo) and np.isfinite(hi) and hi - lo > window)
 
     while heap:
-        _, a, b, va, vb = heapq.heappop(heap)
+        neg, a, b, va, vb = heapq.heappop(heap)
         if a not in members or b not in members or version[a] != va or version[b] != vb:
             continue  # stale: one side was merged since
-        if too_far(a, b) or same_outlet_conflict(a, b):
+        if too_far(a, b) or -neg < outlet_bar(a, b):
             adj[a].discard(b)
             adj[b].discard(a)
             continue
@@ -437,12 +442,14 @@ def cluster_stories(
     weights: Sequence[float] = DEFAULT_WEIGHTS,
     neighbours: int = DEFAULT_NEIGHBOURS,
     same_outlet_hours: float = 12.0,
+    same_outlet_min: float = DEFAULT_SAME_OUTLET_MIN,
 ) -> list[Story]:
     """Merge article groups that report the same event into stories, with the evidence.
 
     ``vectors`` are the title+lead embeddings of the groups' primaries (computed with ``encoder``
     when not given). ``threshold`` 0 means the shipped tuned value. Two different articles of one
-    outlet less than ``same_outlet_hours`` apart stay in different stories (0 turns this off). Stories come out
+    outlet less than ``same_outlet_hours`` apart stay in different stories (0 turns this off);
+    further apart, they join only at a link of ``same_outlet_min``. Stories come out
     largest first, then earliest.
     """
     if not groups:
@@ -454,7 +461,8 @@ def cluster_stories(
     t = threshold if threshold and threshold > 0 else DEFAULT_THRESHOLD
     f = build_features(groups, vectors, weights)
     outlets = [_outlet_times(g) for g in groups]
-    clusters = average_link(f, t, window_hours, k=neighbours, outlets=outlets, same_outlet_hours=same_outlet_hours)
+    clusters = average_link(f, t, window_hours, k=neighbours, outlets=outlets,
+                            same_outlet_hours=same_outlet_hours, same_outlet_min=same_outlet_min)
     stories = []
     for idx in clusters:
         members = [groups[i] for i in idx]
