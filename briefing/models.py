@@ -125,6 +125,8 @@ class MergeEvidence:
     hours_apart: float | None = None
     score: float = 0.0  # the mixed similarity the merge was decided on (embedding, words, names)
     text_cosine: float | None = None  # full-text TF-IDF cosine
+    a_outlet: str = ""  # outlet of a (entry ids alone can repeat across feeds for one guid)
+    b_outlet: str = ""
 
 
 @dataclass

@@ -66,6 +66,8 @@ def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> lis
         vectors=group_vectors,
         weights=(c.weight_embedding, c.weight_words, c.weight_names),
         neighbours=c.neighbours,
+        same_outlet_hours=c.same_outlet_hours,
+        same_outlet_min=c.same_outlet_min,
     )
 
 

@@ -163,3 +163,40 @@ def test_site_furniture_does_not_merge_two_stories_of_one_outlet(encoder) -> Non
     assert "TechDrop Media Group" not in strip_boilerplate(groups)[arts.index(japan)]
     stories = cluster_stories(groups, encoder)
     assert labels_of(stories, gold) == sorted(sorted(gold[a.entry_id] for a in arts if gold[a.entry_id] == lab) for lab in set(gold.values()))
+
+
+def test_one_outlet_posting_two_launches_on_one_day_gives_two_stories(encoder, cfg) -> None:
+    plans = " Available today for SuperGrok and X Premium+ subscribers, rolling out to Grok Business next week."
+    posts = [
+        ("Grok for Excel", "Grok now works inside Microsoft Excel. Ask Grok to build formulas, clean up tables, "
+         "and explain pivot charts in Microsoft 365 workbooks without leaving the spreadsheet." + plans),
+        ("Grok for Outlook", "Grok now works inside Microsoft Outlook. Ask Grok to draft replies, summarise long "
+         "threads and schedule meetings in Microsoft 365 mailboxes without leaving your inbox." + plans),
+    ]
+    arts = [
+        Article(id=None, entry_id=f"xai-{i}", feed="xAI News", source="xAI News", url=None, title=t, text=x,
+                published=DAY + timedelta(hours=i))
+        for i, (t, x) in enumerate(posts)
+    ]
+    arts += [
+        Article(id=None, entry_id=f"agg-{i}", feed="AI Aggregator", source="AI Aggregator", url=None, title=t, text=x,
+                published=DAY + timedelta(hours=i + 1))
+        for i, (t, x) in enumerate(posts)
+    ]
+    stories = pipeline.merge_stories(arts, encoder, cfg)
+    assert sorted(sorted(a.entry_id for a in s.articles) for s in stories) == [["agg-0", "xai-0"], ["agg-1", "xai-1"]]
+    assert all({o.name for o in s.outlets} == {"xAI News", "AI Aggregator"} for s in stories)
+
+
+def test_an_outlets_follow_up_a_day_later_may_join_its_story(encoder, cfg) -> None:
+    arts, gold = make_articles()
+    peru = [a for a in arts if gold[a.entry_id] == "quake-peru"]
+    follow = Article(id=None, entry_id="peru-day2", feed=peru[0].feed, source=peru[0].source, url=None,
+                     title="Arequipa counts damage a day after magnitude 6.4 Peru earthquake",
+                     text="A day after the magnitude 6.4 earthquake near Arequipa, INDECI said 40 adobe houses in "
+                          "Caylloma were uninhabitable and the two people injured were recovering. The USGS recorded "
+                          "eleven aftershocks. Power has been restored across Arequipa.",
+                     published=peru[0].published + timedelta(hours=26))
+    stories = pipeline.merge_stories([*arts, follow], encoder, cfg)
+    story = next(s for s in stories if any(a.entry_id == "peru-day2" for a in s.articles))
+    assert {gold.get(a.entry_id, "quake-peru") for a in story.articles} == {"quake-peru"} and len(story.articles) == 4
