@@ -50,7 +50,7 @@ from .models import ArticleGroup, Encoder, MergeEvidence, Section, Story
 DEFAULT_THRESHOLD = 0.275
 DEFAULT_WEIGHTS = (1.0, 1.0, 2.0)  # embedding, words, entities
 DEFAULT_NEIGHBOURS = 30
-DEFAULT_SAME_OUTLET_MIN = 0.5  # link an outlet's own follow-up needs to join its story
+DEFAULT_SAME_OUTLET_MIN = 0.4  # link an outlet's own follow-up needs to join its story
 CANDIDATE_MIN_COSINE = 0.25  # pairs below this embedding cosine are not even candidates
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
