@@ -215,15 +215,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.kind == "clustering":
-        from .evaluate.clustering import evaluate_clustering, format_clustering_report
+        from .evaluate.clustering import cli_eval_clustering
 
-        result = evaluate_clustering(Path(args.file), baseline=args.baseline)
-        print(json.dumps(result) if args.json else format_clustering_report(result))
-    else:
-        from .evaluate.summaries import evaluate_summaries, format_summaries_report
+        return cli_eval_clustering(args.file, baseline=args.baseline, as_json=args.json)
+    from .evaluate.summaries import cli_eval_summaries
 
-        result = evaluate_summaries(Path(args.file))
-        print(json.dumps(result) if args.json else format_summaries_report(result))
+    return cli_eval_summaries(args.file, as_json=args.json)
+    from .evaluate.summaries import evaluate_summaries, format_summaries_report
+
+    result = evaluate_summaries(Path(args.file))
+    print(json.dumps(result) if args.json else format_summaries_report(result))
     return EXIT_OK
 
 

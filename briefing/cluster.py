@@ -472,23 +472,8 @@ def cluster_stories(
 
 
 def format_evidence(story: Story) -> list[str]:
-    """One line per merge: who was joined to whom, and why."""
-    titles = {a.entry_id: a.title[:70] for a in story.articles}
-    lines = []
-    for e in story.evidence:
-        parts = []
-        if e.reason == "wire copy":
-            parts.append(f"same text (shingle Jaccard {e.minhash:.2f})")
-        else:
-            parts.append(f"similarity {e.score:.2f} (embedding cosine {e.cosine:.2f}, text TF-IDF {e.text_cosine:.2f})")
-            if e.shared_entities:
-                parts.append("shared: " + ", ".join(e.shared_entities))
-        if e.hours_apart is not None:
-            parts.append(f"{e.hours_apart:g} h apart")
-        b = f"{e.b_outlet}: {titles.get(e.b, e.b)}" if e.b_outlet else titles.get(e.b, e.b)
-        a = f"{e.a_outlet}: {titles.get(e.a, e.a)}" if e.a_outlet else titles.get(e.a, e.a)
-        lines.append(f"{e.reason}: [{b}] ~ [{a}]; " + "; ".join(parts))
-    return lines
+    """One line per merge: who was joined to whom, and why (see ``Story.evidence_lines``)."""
+    return story.evidence_lines()
 
 
 # --- topic sections ---------------------------------------------------------------------------

@@ -180,6 +180,26 @@ class Story:
         dates = [a.published for a in self.articles if a.published]
         return max(dates) if dates else None
 
+    def evidence_lines(self) -> list[str]:
+        """One line per merge: who was joined to whom, and why (for `briefing explain` and the web page)."""
+        titles = {a.entry_id: a.title[:70] for a in self.articles}
+        lines = []
+        for e in self.evidence:
+            parts = []
+            if e.reason == "wire copy":
+                parts.append(f"same text (shingle Jaccard {e.minhash or 0:.2f})")
+            else:
+                text = f", text TF-IDF {e.text_cosine:.2f}" if e.text_cosine is not None else ""
+                parts.append(f"similarity {e.score:.2f} (embedding cosine {e.cosine:.2f}{text})")
+                if e.shared_entities:
+                    parts.append("shared: " + ", ".join(e.shared_entities))
+            if e.hours_apart is not None:
+                parts.append(f"{e.hours_apart:g} h apart")
+            b = f"{e.b_outlet}: {titles.get(e.b, e.b)}" if e.b_outlet else titles.get(e.b, e.b)
+            a = f"{e.a_outlet}: {titles.get(e.a, e.a)}" if e.a_outlet else titles.get(e.a, e.a)
+            lines.append(f"{e.reason}: [{b}] ~ [{a}]; " + "; ".join(parts))
+        return lines
+
 
 @dataclass
 class Section:

@@ -252,8 +252,10 @@ def build_digest(
                     story.takeaways, story.disagreements = part.takeaways, part.disagreements
             advance(1)
     fresh, no_news = continuity.keep_new(stories, history, encoder)
-    sections = clustering.assign_sections(fresh, cfg.topics, encoder)
-    ranked = rank.rank_stories([s for sec in sections for s in sec.stories], now=now, topics=cfg.topics)
+    sections = clustering.assign_sections(fresh, cfg.topics, encoder, min_similarity=cfg.cluster.topic_min_similarity)
+    ranked = rank.rank_stories(
+        [s for sec in sections for s in sec.stories], now=now, topics=cfg.topics, half_life_hours=cfg.cluster.half_life_hours
+    )
     keep = {id(s) for s in ranked[: cfg.briefing.max_stories]}
     for sec in sections:
         sec.stories = sorted((s for s in sec.stories if id(s) in keep), key=lambda s: -s.score)

@@ -54,18 +54,7 @@ def plain(value: str | None) -> str:
 
 
 def evidence_lines(story: Story) -> list[str]:
-    titles = {a.entry_id: f"{a.source}" for a in story.articles}
-    lines = []
-    for e in story.evidence[:12]:
-        bits = [f"{titles.get(e.a, e.a)} ↔ {titles.get(e.b, e.b)}: {e.reason}", f"cosine {e.cosine:.2f}"]
-        if e.minhash is not None:
-            bits.append(f"text overlap {e.minhash:.2f}")
-        if e.shared_entities:
-            bits.append("shared: " + ", ".join(e.shared_entities[:6]))
-        if e.hours_apart is not None:
-            bits.append(f"{e.hours_apart:.0f} h apart")
-        lines.append("; ".join(bits))
-    return lines
+    return story.evidence_lines()[:12]
 
 
 def _longdate(value: str | date) -> str:
