@@ -354,14 +354,14 @@ class SmtpSink:
                 if sink.mode in ("421-once", "451-once", "drop-once") and sink.failures_left > 0:
                     sink.failures_left -= 1
                     if sink.mode == "drop-once":
-                        session.transport.close()  # the connection drops mid-DATA
+                        server.transport.close()  # the connection drops mid-DATA
                         return "421 dropped"
                     return "421 4.3.2 Service shutting down, try later" if sink.mode == "421-once" else "451 4.3.0 Temporary local problem, try later"
-                if sink.mode == "550":
+                if sink.mode == "550" and any(r.lower().startswith("reject") for r in envelope.rcpt_tos):
                     return "550 5.7.1 Message rejected as spam"
                 if sink.delay:
                     await asyncio.sleep(sink.delay)
-                if session.transport is None or session.transport.is_closing():
+                if server.transport is None or server.transport.is_closing():
                     return "421 client gone"  # the client never hears 250: not accepted
                 msg = email.message_from_bytes(envelope.original_content or envelope.content)
                 for rcpt in envelope.rcpt_tos:
