@@ -44,6 +44,7 @@ from .fault_server import FaultServer, SmtpSink, closed_port
 REPO = Path(__file__).resolve().parents[1]
 DAY = "2026-11-20"
 SECRET = "hunter2-MARKER-7d1f0c"  # set as the SMTP password and a feed's Authorization header
+URL_SECRET = "pw-in-url-MARKER-93ab"  # written into a feed URL as user:password@
 GROUPS = ("feeds", "pages", "hostile", "internal", "health", "mail", "crash", "concurrent", "config", "secrets")
 DEFAULTS_TEXT = (REPO / "briefing" / "defaults.toml").read_text(encoding="utf-8")
 FAST_FETCH = {"connect_timeout": 2.0, "read_timeout": 1.5, "total_timeout": 4.0, "max_failures": 5}
@@ -837,8 +838,14 @@ class Suite:
         rows = []
         # a failing feed that sends an Authorization header, and a mail server that quotes the password back
         d = self.folder("secrets")
-        cfg = self.config(d, [("Private feed", self.server.base + "/500", {"headers": {"Authorization": f"Bearer {SECRET}"}})])
+        userinfo = self.server.base.replace("http://", f"http://reader:{URL_SECRET}@")
+        cfg = self.config(d, [("Private feed", self.server.base + "/500", {"headers": {"Authorization": f"Bearer {SECRET}"}}),
+                              ("Feed with a password in its URL", userinfo + "/redirect-loop", {}),
+                              ("Feed with a password in its URL, 404", userinfo + "/404", {})])
         self.run(cfg)
+        env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "250"}
+        chk = subprocess.run([sys.executable, "-m", "briefing", "feeds", "check", "--config", str(cfg)], capture_output=True, text=True, timeout=120, env=env)
+        self.transcripts += [chk.stdout, chk.stderr]
         if self.deliver is not None:
             from briefing.config import load_config
             from briefing.errors import BriefingError
@@ -856,9 +863,11 @@ class Suite:
         for path in self.work.rglob("*"):
             if path.is_file() and path.name != "feeds.toml" and SECRET.encode() in path.read_bytes():
                 places.append(str(path.relative_to(self.work)))
-        places += [f"message: {_short(t, 80)}" for t in self.transcripts if SECRET in t]
-        what = "SMTP password (server quoting it back in a 535) and a feed's Authorization header" if self.deliver else \
-            "a feed's Authorization header (mail rows need the real deliver.py)"
+        places += [f"message: {_short(t, 80)}" for t in self.transcripts if SECRET in t or URL_SECRET in t]
+        # a password in a feed URL is in feeds.toml and the state database by necessity; never in what is published
+        places += [str(p.relative_to(self.work)) for p in self.work.rglob("out/*") if p.is_file() and URL_SECRET.encode() in p.read_bytes()]
+        what = ("SMTP password (server quoting it back in a 535), " if self.deliver else "") + \
+            "a feed's Authorization header, a password in a failing feed's URL"
         rows.append(Row("secrets", "secrets in logs, errors, pages, database", f"{what}: searched {len(self.transcripts)} messages and every file: "
                         + (f"FOUND in {places[:4]}" if places else "not found anywhere"), not places))
         return rows

@@ -17,7 +17,7 @@ from benchmarks.faults import Suite, hostile_findings, main, summary
 pytestmark = pytest.mark.slow
 
 SUBSET = {
-    "feeds:gzip bomb", "feeds:hangs after the headers", "feeds:429", "feeds:10,000 items", "feeds:duplicate",
+    "feeds:gzip bomb", "feeds:hangs after the headers", "feeds:429", "feeds:duplicate", "feeds:malformed",
     "pages", "hostile", "internal", "health", "mail", "crash:extraction", "concurrent", "config", "secrets",
 }
 
@@ -55,3 +55,10 @@ def test_cli_prints_json_last_and_exit_code(capsys: pytest.CaptureFixture[str]) 
     last = json.loads(out[-1])
     assert set(last) >= {"faults", "survived", "data_lost"} and last["faults"] == 6
     assert code == 0 and last["survived"] == 6 and last["data_lost"] == 0
+
+
+def test_fetch_errors_do_not_carry_url_passwords() -> None:
+    from briefing.fetch import redact
+
+    assert redact("redirect loop at https://reader:s3cret@example.org/feed") == "redirect loop at https://***@example.org/feed"
+    assert redact("HTTP 404 Not Found") == "HTTP 404 Not Found"
