@@ -299,6 +299,13 @@ class FaultServer:
                             f'<guid>urn:charset:1</guid><pubDate>{email.utils.format_datetime(o.DAY)}</pubDate>'
                             "<description>D\u00e9j\u00e0 vu.</description></item></channel></rss>").encode("latin-1")
                     self._send(200, self._fill(body), "application/rss+xml; charset=utf-8")
+                elif path == "/wrong-charset-2":  # declares Latin-1, sends UTF-8
+                    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>'
+                            '<item><title>Caf\u00e9 na\u00efve \u201cquoted\u201d r\u00e9sum\u00e9</title><link>{BASE}/article/charset2</link>'
+                            f'<guid>urn:charset:2</guid><pubDate>{email.utils.format_datetime(o.DAY)}</pubDate></item></channel></rss>').encode()
+                    self._send(200, self._fill(body), "application/rss+xml; charset=iso-8859-1")
+                elif path == "/429-long":
+                    self._send(429, b"slow down", "text/plain", {"Retry-After": "8640000"})
                 elif path.startswith("/hostile-page/"):
                     self._send(200, self._fill(HOSTILE_PAGE_BODY.encode()), "text/html; charset=utf-8")
                 elif path.startswith("/article/"):
