@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.utils
+import random
 import threading
 import time
 import zlib
@@ -104,6 +105,7 @@ class FaultServer:
         self.page_delay = 0.0  # seconds before each /article/ page answers
         self.requested = threading.Event()  # set when /slow-feed is first requested
         self._bomb: bytes | None = None
+        self.binary = random.Random(7).randbytes(300_000)
         self._lock = threading.Lock()
         self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -180,7 +182,8 @@ class FaultServer:
                 {"title": "Link to a file", "link": "file:///etc/passwd", "guid": "urn:int:6", "date": d, "desc": "file: link."},
             ])
         if path == "/bad-pages":
-            faults = ["slow", "hang-after-headers", "trickle", "big", "gzip-bomb", "404", "500", "redirect-loop", "empty", "malformed", "refused"]
+            faults = ["slow", "hang-after-headers", "trickle", "big", "gzip-bomb", "404", "500", "redirect-loop", "empty", "malformed", "refused",
+                      "binary", "deep-nesting"]
             return rss([{"title": f"Article whose page is {f}", "link": "{REFUSED}/x" if f == "refused" else f"{{BASE}}/{f}",
                          "guid": f"urn:page:{f}", "date": d - timedelta(minutes=i), "desc": f"The feed's own summary of the {f} article."}
                         for i, f in enumerate(faults)])
@@ -304,6 +307,20 @@ class FaultServer:
                             '<item><title>Caf\u00e9 na\u00efve \u201cquoted\u201d r\u00e9sum\u00e9</title><link>{BASE}/article/charset2</link>'
                             f'<guid>urn:charset:2</guid><pubDate>{email.utils.format_datetime(o.DAY)}</pubDate></item></channel></rss>').encode()
                     self._send(200, self._fill(body), "application/rss+xml; charset=iso-8859-1")
+                elif path == "/binary":
+                    self._send(200, o.binary, "application/pdf")
+                elif path == "/deep-nesting":
+                    self._send(200, b"<html><body>" + b"<div>" * 100_000 + b"text " * 50 + b"</div>" * 100_000 + b"</body></html>", "text/html")
+                elif path == "/xml-bomb":  # billion laughs: 10^9 "lol"s if entities were expanded
+                    ents = '<!ENTITY lol "lol">' + "".join(f'<!ENTITY lol{i} "' + (f"&lol{i - 1};" if i > 1 else "&lol;") * 10 + '">' for i in range(1, 10))
+                    self._send(200, self._fill((f'<?xml version="1.0"?><!DOCTYPE rss [{ents}]><rss version="2.0"><channel><title>x</title>'
+                                                '<item><title>Bomb &lol9;</title><link>{BASE}/article/bomb</link><guid>urn:bomb</guid></item>'
+                                                "</channel></rss>").encode()))
+                elif path == "/xxe":  # an external entity naming a local file
+                    self._send(200, self._fill(b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                                                b'<rss version="2.0"><channel><title>x</title><item><title>XXE &xxe;</title>'
+                                                b"<description>Body &xxe;</description><link>{BASE}/article/xxe</link><guid>urn:xxe</guid></item>"
+                                                b"</channel></rss>"))
                 elif path == "/429-long":
                     self._send(429, b"slow down", "text/plain", {"Retry-After": "8640000"})
                 elif path.startswith("/hostile-page/"):

@@ -143,6 +143,25 @@ def scan_outputs(out: Path) -> dict[str, list[str]]:
     return found
 
 
+def _digest_articles(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(feed, entry id) of every article the stored digest of DAY tells about."""
+    row = db.execute("SELECT data FROM digests WHERE date=?", (DAY,)).fetchone()
+    found: set[tuple[str, str]] = set()
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            if "entry_id" in x and "feed" in x:
+                found.add((x["feed"], x["entry_id"]))
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(json.loads(row[0]) if row else {})
+    return found
+
+
 def _eml_text(path: Path) -> str:
     msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     parts = [p.get_content() for p in msg.walk() if p.get_content_type() in ("text/plain", "text/html")]
@@ -368,6 +387,8 @@ class Suite:
         self.guarded("feeds", "wrong declared charset (utf-8 header, Latin-1 bytes)", lambda: self.feed_fault("wrong charset", base + "/wrong-charset", check=self._check_charset))
         self.guarded("feeds", "wrong declared charset (Latin-1 header, UTF-8 bytes)", lambda: self.feed_fault("wrong charset 2", base + "/wrong-charset-2", check=self._check_charset))
         self.guarded("feeds", "429 with Retry-After: 100 days", lambda: self.feed_fault("429 Retry-After 100 days", base + "/429-long", expect_error=("429",), check=self._check_retry_cap))
+        self.guarded("feeds", "XML entity bomb (billion laughs)", lambda: self.feed_fault("xml bomb", base + "/xml-bomb", check=self._check_local_file("xml bomb")))
+        self.guarded("feeds", "XML external entity (file:///etc/passwd)", lambda: self.feed_fault("xxe", base + "/xxe", check=self._check_local_file("xxe")))
         self.guarded("feeds", "10,000 items", lambda: self.feed_fault("10k items", base + "/10k-items", check=self._check_10k, opts={"full_text": False}))
         self.guarded("feeds", "duplicate GUIDs", lambda: self.feed_fault("dup guids", base + "/dup-guids", check=self._check_dups))
         self.guarded("feeds", "missing and future dates", lambda: self.feed_fault("dates", base + "/dates", check=self._check_dates))
@@ -399,6 +420,17 @@ class Suite:
             perm = db.execute("SELECT permanent_url FROM feeds WHERE name='Faulty redirect chain'").fetchone()[0]
         ok = bool(h and h.ok) and len(rows) == 3 and bool(perm and perm.endswith("/feeds/feed0.xml"))
         return ok, len(rows) != 3, f"followed 3 hops, stored {len(rows)} articles, remembered the permanent URL {perm and perm.rsplit('/', 2)[-2:]}"
+
+    def _check_local_file(self, fault: str) -> Callable[[Path, Any], tuple[bool, bool, str]]:
+        def check(d: Path, h: Any) -> tuple[bool, bool, str]:
+            rows = self._rows_of(d, fault)
+            leaked = [p.name for p in (d / "out").rglob("*") if p.is_file() and b"root:x:0" in p.read_bytes()]
+            with self.db(d) as db:
+                leaked += ["database"] * bool(db.execute("SELECT 1 FROM articles WHERE text LIKE '%root:x:0%' OR title LIKE '%root:x:0%'").fetchone())
+            longest = max((len(r["title"]) + len(r["text"]) for r in rows.values()), default=0)
+            ok = not leaked and longest < 100_000
+            return ok, False, (f"entities not expanded: {len(rows)} item stored, {longest} characters" + (f"; LEAKED into {leaked}" if leaked else "; no file content"))
+        return check
 
     def _check_retry_cap(self, d: Path, h: Any) -> tuple[bool, bool, str]:
         with self.db(d) as db:
@@ -706,6 +738,7 @@ class Suite:
                 "articles": set(db.execute("SELECT feed, entry_id, content_hash FROM articles").fetchall()),
                 "digests": {r[0] for r in db.execute("SELECT date FROM digests")},
                 "sent": {tuple(r) for r in db.execute("SELECT digest_date, address FROM deliveries WHERE status='sent'")},
+                "in digest": _digest_articles(db),
             }
 
     def crash(self, stage: str) -> Row:
@@ -747,7 +780,8 @@ class Suite:
             vanished = {k: before[k] - after_kill[k] for k in before if before[k] - after_kill[k]}
             result = self.run(cfg, send=stage == "sending")
             final = self.snapshot(d)
-            vanished_final = {k: after_kill[k] - final[k] for k in ("articles", "digests") if after_kill[k] - final[k]}
+            # the rerun's digest keeps every story the killed run had already put in it (a same-day rerun is not "old news")
+            vanished_final = {k: after_kill[k] - final[k] for k in ("articles", "digests", "in digest") if after_kill[k] - final[k]}
         finally:
             s.slow_seconds = 8.0
             if sink:
@@ -761,7 +795,8 @@ class Suite:
         ok = (result.exit_code == 0 and integrity_after_kill == "ok" and self.integrity(d) == "ok" and not vanished
               and not vanished_final and complete and DAY in final["digests"] and not stale)
         did = (f"killed {where}; integrity after kill: {integrity_after_kill}" + (f"; {stale}" if stale else "; no stale lock" if self.lock_real else "")
-               + f"; next run exit {result.exit_code}, {len(final['articles'])} articles, page complete")
+               + f"; next run exit {result.exit_code}, {len(final['articles'])} articles, {len(final['in digest'])} of them in the digest, page complete"
+               + (f"; VANISHED {vanished or vanished_final}" if vanished or vanished_final else ""))
         dup: list[str] = []
         if sink:
             dup = [a for a in self.SUBSCRIBERS if sink.accepted[a] > 1]
