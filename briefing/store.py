@@ -313,6 +313,12 @@ class Store:
             )
         return self.feed_state(name) or {}
 
+    def set_validators(self, name: str, etag: str | None, last_modified: str | None) -> None:
+        """Remember a feed's ETag/Last-Modified; called only once the items of that response are stored
+        (stored earlier, a run killed in between would get 304 next time and never see those items)."""
+        with self.tx() as db:
+            db.execute("UPDATE feeds SET etag=?, last_modified=? WHERE name=?", (etag, last_modified, name))
+
     def enable_feed(self, name: str) -> None:
         with self.tx() as db:
             db.execute(
@@ -465,12 +471,6 @@ class Store:
 
     def deliveries(self, date: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT * FROM deliveries WHERE digest_date=? ORDER BY address", (date,))]
-
-    # -- fault tolerance (issue 8) --------------------------------------------------------------
-    def set_validators(self, name: str, etag: str | None, last_modified: str | None) -> None:
-        """Remember a feed's ETag/Last-Modified; called only once the items of that response are stored."""
-        with self.tx() as db:
-            db.execute("UPDATE feeds SET etag=?, last_modified=? WHERE name=?", (etag, last_modified, name))
 
 
 def _split_sql(script: str) -> list[str]:
