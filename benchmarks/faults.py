@@ -624,9 +624,19 @@ class Suite:
         line = next((ln for ln in chk.stdout.splitlines() if name in ln), "")
         ok = h.disabled and self.server.hits["/500"] == hits + 1 and "(disabled)" in footer and "(disabled)" in line
         # the run after disabling does not fetch it; `feeds check` probes it once (that is the +1)
+        from contextlib import redirect_stdout
+        from io import StringIO
+
+        from briefing.feedhealth import cli_feeds_enable
+
+        with redirect_stdout(StringIO()):
+            cli_feeds_enable(cfg, [name])
+        self.run(cfg)
+        refetched = self.server.hits["/500"] == hits + 2
         rows.append(Row("health", "feed fails 3 times (max_failures = 3)",
-                        f"disabled after the 3rd failure, not fetched by the 4th run, footer: '{_short(h.error, 60)} (disabled)'; feeds check: {_short(line, 60)}",
-                        ok and not self.missing_healthy(d), bool(self.missing_healthy(d))))
+                        f"disabled after the 3rd failure, not fetched by the 4th run, footer: '{_short(h.error, 60)} (disabled)'; feeds check: {_short(line, 60)}"
+                        f"; `feeds enable` brings it back: {'fetched again' if refetched else 'NOT fetched again'}",
+                        ok and refetched and not self.missing_healthy(d), bool(self.missing_healthy(d))))
         # all the feed faults at once in `briefing feeds check`
         d = self.folder("health feeds check")
         faults = ["/slow", "/hang-after-headers", "/404", "/410", "/500", "/429", "/503", "/redirect-loop", "/big", "/gzip-bomb", "/empty", "/html", "/malformed"]

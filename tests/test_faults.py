@@ -62,3 +62,23 @@ def test_fetch_errors_do_not_carry_url_passwords() -> None:
 
     assert redact("redirect loop at https://reader:s3cret@example.org/feed") == "redirect loop at https://***@example.org/feed"
     assert redact("HTTP 404 Not Found") == "HTTP 404 Not Found"
+
+
+def test_a_disabled_feed_can_be_enabled_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing.feedhealth import cli_feeds_enable
+    from briefing.store import Store
+
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text(f'[paths]\nstate_dir = "{tmp_path / "state"}"\n[[feeds]]\nname = "Flaky"\nurl = "https://example.org/feed.xml"\n')
+    with Store(tmp_path / "state" / "briefing.db") as store:
+        store.ensure_feed("Flaky", "https://example.org/feed.xml")
+        for _ in range(3):
+            state = store.record_feed_fetch("Flaky", ok=False, status=500, error="HTTP 500", max_failures=3)
+        assert state["disabled"] and "3 consecutive failures" in state["disabled_reason"]
+    assert cli_feeds_enable(cfg, [], all_disabled=True) == 0
+    assert "Flaky: enabled again (was: 3 consecutive failures; last: HTTP 500)" in capsys.readouterr().out
+    with Store(tmp_path / "state" / "briefing.db") as store:
+        state = store.feed_state("Flaky")
+        assert not state["disabled"] and state["consecutive_failures"] == 0
+    with pytest.raises(Exception, match="no feed named 'flaky'"):
+        cli_feeds_enable(cfg, ["flaky"])
