@@ -899,6 +899,32 @@ class Suite:
         return Row("concurrent", "two runs at once", f"exit codes {codes}; the second said: {_short(locked_msg.splitlines()[0] if locked_msg else errs, 80)}; integrity ok",
                    ok, bool(self.missing_healthy(d)))
 
+    def send_during_run(self) -> Row:
+        """`briefing send` started by hand while the daily run is mailing: nobody may get two copies."""
+        fault = "`briefing send` while `briefing run` is sending"
+        if self.deliver is None or not self.lock_real:
+            return Row("concurrent", fault, "", False, skipped="needs the real deliver.py (branch email) and lock.py (branch schedule)")
+        d = self.folder("send during run")
+        with SmtpSink("ok", delay=1.0) as sink:
+            extra = ("[email]\nenabled = true\nsender = \"Briefing <briefing@example.org>\"\n"
+                     f"[smtp]\nhost = \"127.0.0.1\"\nport = {sink.port}\nsecurity = \"none\"\ntimeout = 10.0\n"
+                     + "".join(f'[[subscribers]]\naddress = "{a}"\n' for a in self.SUBSCRIBERS))
+            cfg = self.config(d, extra=extra)
+            run = self.spawn(cfg, d, "run")
+            deadline = time.monotonic() + 120
+            while sink.data_started < 1 and run.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            env = {**os.environ, "PYTHONPATH": str(REPO)}
+            send = subprocess.run([sys.executable, "-m", "briefing", "send", "--config", str(cfg), "--date", DAY],
+                                  capture_output=True, text=True, timeout=120, env=env)
+            code = run.wait(timeout=120)
+            self.transcripts += [send.stdout, send.stderr]
+        copies = {a: sink.accepted[a] for a in self.SUBSCRIBERS}
+        dup = [a for a, n in copies.items() if n > 1]
+        ok = code == 0 and not dup and all(n == 1 for n in copies.values()) and self.integrity(d) == "ok"
+        return Row("concurrent", fault, f"run exit {code}, send exit {send.returncode} ({_short(send.stderr or send.stdout, 60)}); copies per subscriber {copies}"
+                   + (f"; DUPLICATES {dup}" if dup else ""), ok, any(n == 0 for n in copies.values()))
+
     # -- configuration --------------------------------------------------------------------------
     def config_errors(self) -> list[Row]:
         cases = [
@@ -981,6 +1007,7 @@ class Suite:
                 self.crashes()
             self.log("concurrent")
             self.guarded("concurrent", "two runs at once", self.concurrent)
+            self.guarded("concurrent", "`briefing send` while `briefing run` is sending", self.send_during_run)
             self.log("config")
             self.guarded("config", "configuration errors", self.config_errors)
             self.log("secrets")
