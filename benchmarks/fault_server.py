@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.utils
+import json
 import random
 import threading
 import time
@@ -321,6 +322,13 @@ class FaultServer:
                                                 b'<rss version="2.0"><channel><title>x</title><item><title>XXE &xxe;</title>'
                                                 b"<description>Body &xxe;</description><link>{BASE}/article/xxe</link><guid>urn:xxe</guid></item>"
                                                 b"</channel></rss>"))
+                elif path == "/control-chars":  # a JSON Feed may carry any code point, XML-invalid ones included
+                    item = {"id": "urn:ctrl:1", "url": "{BASE}/article/ctrl", "date_published": "2026-11-20T03:00:00Z",
+                            "title": "Control\u0001chars \u001b[31mred\u001b[0m \u202eevil\u202c \u200bzero \ud800lone \ufffe end",
+                            "summary": "Sum\u0000mary with a bell \u0007 and a lone \udc00 surrogate.",
+                            "content_html": "<p>Text \u000b with \u001f controls \ud83d and a real emoji \U0001f600.</p>"}
+                    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Ctrl", "items": [item]})
+                    self._send(200, self._fill(body.encode()), "application/feed+json")
                 elif path == "/429-long":
                     self._send(429, b"slow down", "text/plain", {"Retry-After": "8640000"})
                 elif path.startswith("/hostile-page/"):

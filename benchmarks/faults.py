@@ -389,6 +389,7 @@ class Suite:
         self.guarded("feeds", "429 with Retry-After: 100 days", lambda: self.feed_fault("429 Retry-After 100 days", base + "/429-long", expect_error=("429",), check=self._check_retry_cap))
         self.guarded("feeds", "XML entity bomb (billion laughs)", lambda: self.feed_fault("xml bomb", base + "/xml-bomb", check=self._check_local_file("xml bomb")))
         self.guarded("feeds", "XML external entity (file:///etc/passwd)", lambda: self.feed_fault("xxe", base + "/xxe", check=self._check_local_file("xxe")))
+        self.guarded("feeds", "control characters and lone surrogates in a JSON Feed", lambda: self.feed_fault("control chars", base + "/control-chars", check=self._check_ctrl))
         self.guarded("feeds", "10,000 items", lambda: self.feed_fault("10k items", base + "/10k-items", check=self._check_10k, opts={"full_text": False}))
         self.guarded("feeds", "duplicate GUIDs", lambda: self.feed_fault("dup guids", base + "/dup-guids", check=self._check_dups))
         self.guarded("feeds", "missing and future dates", lambda: self.feed_fault("dates", base + "/dates", check=self._check_dates))
@@ -431,6 +432,17 @@ class Suite:
             ok = not leaked and longest < 100_000
             return ok, False, (f"entities not expanded: {len(rows)} item stored, {longest} characters" + (f"; LEAKED into {leaked}" if leaked else "; no file content"))
         return check
+
+    def _check_ctrl(self, d: Path, h: Any) -> tuple[bool, bool, str]:
+        import feedparser
+
+        rows = self._rows_of(d, "control chars")
+        bad = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+        dirty = [k for k, r in rows.items() if bad.search(r["title"] or "") or bad.search(r["text"] or "")]
+        atom = feedparser.parse((d / "out" / "feed.atom").read_bytes())
+        ok = len(rows) == 1 and not dirty and not atom.bozo
+        return ok, not rows, (f"stored {len(rows)} item, title {next(iter(rows.values()))['title']!r}" if rows else "not stored") + (
+            f"; control characters kept in {dirty}" if dirty else "") + ("; feed.atom not well-formed" if atom.bozo else "; feed.atom well-formed")
 
     def _check_retry_cap(self, d: Path, h: Any) -> tuple[bool, bool, str]:
         with self.db(d) as db:

@@ -82,3 +82,20 @@ def test_a_disabled_feed_can_be_enabled_again(tmp_path: Path, capsys: pytest.Cap
         assert not state["disabled"] and state["consecutive_failures"] == 0
     with pytest.raises(Exception, match="no feed named 'flaky'"):
         cli_feeds_enable(cfg, ["flaky"])
+
+
+def test_atom_survives_text_that_xml_cannot_carry() -> None:
+    """Page text reaches takeaways without passing parse.scrub; the Atom writer must not choke on it."""
+    import feedparser
+
+    from briefing.models import Digest, Section, Story, Takeaway
+    from briefing.parse import scrub
+    from briefing.render import render_feeds
+
+    story = Story(id="s1", groups=[], headline="Head\x01line \ud800", summary="sum\x0bmary",
+                  takeaways=[Takeaway(text="take\x1baway")])
+    digest = Digest(date="2026-11-20", title="Brief\x00ing", sections=[Section(name="Other", stories=[story])])
+    atom, jsonfeed = render_feeds("Brief\x00ing", "", [digest])
+    parsed = feedparser.parse(atom)
+    assert not parsed.bozo and parsed.entries and "Headline" in parsed.entries[0].summary
+    assert scrub("a\x00b\u202ec\ud800d\x85e") == "abcde"
