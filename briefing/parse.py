@@ -24,6 +24,12 @@ MAX_TITLE = 300
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|_hsenc|_hsmi|mkt_tok|yclid)$", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
+
+
+class FeedParseError(ValueError):
+    pass
+
+
 # Code points that must not travel on (issue 8): C0/C1 controls other than tab and newlines, lone
 # surrogates (a JSON Feed can carry them; UTF-8 cannot), XML non-characters, bidirectional overrides
 # (they make a title read as something else). One of them in a title used to crash the run's
@@ -34,10 +40,6 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 def scrub(value: str) -> str:
     """Drop the code points above from text that came from a feed."""
     return _UNSAFE.sub("", value) if value else value
-
-
-class FeedParseError(ValueError):
-    pass
 
 
 def canonical_url(url: str) -> str:
@@ -123,7 +125,7 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
         summary = html_to_text(e.get("summary", ""))[:2000]
         content = ""
         if e.get("content"):
-            content = scrub(max((c.get("value", "") for c in e.content), key=len))
+            content = max((c.get("value", "") for c in e.content), key=len)
         published = _to_dt(e.get("published_parsed") or e.get("updated_parsed") or e.get("created_parsed"))
         if published and published > now:
             published = now  # a future date would pin the item to the top forever
@@ -148,7 +150,7 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
                 title=title,
                 link=link,
                 summary=summary,
-                content_html=content,
+                content_html=scrub(content),
                 published=published,
                 author=scrub(e.get("author") or "") or None,
                 image=image,
