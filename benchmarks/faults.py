@@ -39,7 +39,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .fault_server import FaultServer, SmtpSink, closed_port
+from .fault_server import FaultServer, SilentServer, SmtpSink, closed_port
 
 REPO = Path(__file__).resolve().parents[1]
 DAY = "2026-11-20"
@@ -379,6 +379,7 @@ class Suite:
             ("malformed XML", "/malformed", ("malformed", "not a recognisable")),
         ]:
             self.guarded("feeds", fault, lambda fault=fault, path=path, expect=expect: self.feed_fault(fault, base + path, expect_error=expect))
+        self.guarded("feeds", "https to a server that speaks plain HTTP", lambda: self.feed_fault("tls", base.replace("http://", "https://") + "/feeds/feed0.xml", expect_error=("SSL", "TLS", "ConnectError", "wrong version")))
         self.guarded("feeds", "connection refused", lambda: self.feed_fault("connection refused", self.refused + "/feed.xml", expect_error=("ConnectError", "refused")))
         self.guarded("feeds", "410 Gone: disabled at once", lambda: self.feed_fault("410 Gone", base + "/410", expect_error=("410",), check=self._check_gone))
         self.guarded("feeds", "429 with Retry-After: 120", lambda: self.feed_fault("429 Retry-After", base + "/429", expect_error=("429",), check=self._check_retry("/429")))
@@ -727,7 +728,31 @@ class Suite:
             subs = (*self.SUBSCRIBERS, "reject@example.org") if mode == "550" else self.SUBSCRIBERS
             self.guarded("mail", fault, lambda fault=fault, mode=mode, subs=subs: self.mail_case(fault, mode, subscribers=subs))
         self.guarded("mail", "SMTP server down during `briefing run`", self.mail_in_run)
+        self.guarded("mail", "SMTP server accepts the connection and never answers", self.mail_silent)
         return None
+
+    def mail_silent(self) -> Row:
+        from briefing.config import load_config
+        from briefing.errors import BriefingError
+        from briefing.store import Store
+
+        d = self.folder("mail silent")
+        with SilentServer() as silent, Store(d / "state" / "mail.db") as store:
+            cfg_path = self.mail_config(d, silent.port)
+            cfg_path.write_text(cfg_path.read_text().replace("timeout = 5.0", "timeout = 1.5"))
+            cfg = load_config(cfg_path)
+            t = time.monotonic()
+            try:
+                report = self.deliver.deliver_digest(self.baseline(), cfg, store, sleep=lambda s: None)
+                outcome = f"{len(report.deferred)} deferred ({_short(next(iter(report.deferred.values()), ''), 50)})"
+                ok = len(report.deferred) == len(self.SUBSCRIBERS)
+            except BriefingError as exc:
+                outcome, ok = f"stopped: {_short(str(exc), 60)}", True
+            took = time.monotonic() - t
+            states = {r["status"] for r in store.deliveries(DAY)}
+        ok = ok and took < 30 and "sent" not in states
+        return Row("mail", "SMTP server accepts the connection and never answers",
+                   f"gave up after {took:.1f} s ([smtp] timeout 1.5 s, {silent.accepted} connection attempts): {outcome}; recorded {sorted(states)} for the next run", ok)
 
     def mail_in_run(self) -> Row:
         """The daily run itself with the mail server down, then up: exit 3 and a problem, then each subscriber once."""
