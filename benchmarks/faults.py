@@ -940,7 +940,7 @@ class Suite:
         """`briefing send` started by hand while the daily run is mailing: nobody may get two copies."""
         fault = "`briefing send` while `briefing run` is sending"
         if self.deliver is None or not self.lock_real:
-            return Row("concurrent", fault, "", False, skipped="needs the real deliver.py (branch email) and lock.py (branch schedule)")
+            return Row("concurrent", fault, "", False, skipped="deliver.py or lock.py is still a stand-in (the real ones are on branches email and schedule)")
         d = self.folder("send during run")
         with SmtpSink("ok", delay=1.0) as sink:
             extra = ("[email]\nenabled = true\nsender = \"Briefing <briefing@example.org>\"\n"

@@ -17,7 +17,7 @@ from benchmarks.faults import Suite, hostile_findings, main, summary
 pytestmark = pytest.mark.slow
 
 SUBSET = {
-    "feeds:gzip bomb", "feeds:hangs after the headers", "feeds:429", "feeds:duplicate", "feeds:malformed",
+    "feeds:gzip bomb", "feeds:hangs after the headers", "feeds:429", "feeds:duplicate", "feeds:malformed", "feeds:control",
     "pages", "hostile", "internal", "health", "mail", "crash:extraction", "concurrent", "config", "secrets",
 }
 
