@@ -317,7 +317,10 @@ class Store:
         """Remember a feed's ETag/Last-Modified; called only once the items of that response are stored
         (stored earlier, a run killed in between would get 304 next time and never see those items)."""
         with self.tx() as db:
-            db.execute("UPDATE feeds SET etag=?, last_modified=? WHERE name=?", (etag, last_modified, name))
+            db.execute(  # a validator the response did not carry is kept, as record_feed_fetch did
+                "UPDATE feeds SET etag=COALESCE(?, etag), last_modified=COALESCE(?, last_modified) WHERE name=?",
+                (etag, last_modified, name),
+            )
 
     def enable_feed(self, name: str) -> None:
         with self.tx() as db:
