@@ -183,12 +183,12 @@ class Suite:
         self.server = FaultServer(work / "www")
         self.refused = f"http://127.0.0.1:{closed_port()}"
         self.baseline_digest: Any = None
-        self.deliver = self._real_module("deliver", "deliver_digest", "email")
+        self.deliver = self._real_module("deliver", "deliver_digest")  # None while the stand-in is there
         self.lock_real = self._lock_is_real()
 
     # -- plumbing -------------------------------------------------------------------------------
     @staticmethod
-    def _real_module(name: str, attr: str, branch: str) -> Any:
+    def _real_module(name: str, attr: str) -> Any:
         import importlib
 
         mod = importlib.import_module(f"briefing.{name}")
