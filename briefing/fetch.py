@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ipaddress
+import re
 import socket
 import time
 import zlib
@@ -122,6 +123,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         when = when.replace(tzinfo=UTC)
     now_ts = now if now is not None else time.time()
     return max(0.0, when.timestamp() - now_ts)
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
+
+
+def redact(text: str) -> str:
+    """Remove credentials written into URLs (``https://user:password@host/``) from a message.
+
+    Errors end up in logs, the run summary and the web page's feed-health footer; a feed address
+    with a password in it must not publish that password there."""
+    return _USERINFO.sub(r"\1***@", text)
 
 
 def _ip_blocked(ip: str) -> bool:
@@ -247,6 +259,8 @@ class Fetcher:
                 result = FetchResult(url=req.url, error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             except (OSError, ValueError) as exc:
                 result = FetchResult(url=req.url, error=f"{type(exc).__name__}: {exc}")
+        if result.error:
+            result.error = redact(result.error)
         result.elapsed = time.monotonic() - start
         if self.progress:
             self.progress(result)

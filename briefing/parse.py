@@ -31,6 +31,18 @@ class FeedParseError(ValueError):
     pass
 
 
+# Code points that must not travel on (issue 8): C0/C1 controls other than tab and newlines, lone
+# surrogates (a JSON Feed can carry them; UTF-8 cannot), XML non-characters, bidirectional overrides
+# (they make a title read as something else). One of them in a title used to crash the run's
+# Atom output and, with a surrogate, the database write.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+def scrub(value: str) -> str:
+    """Drop the code points above from text that came from a feed."""
+    return _UNSAFE.sub("", value) if value else value
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, drop the fragment, default ports and tracking parameters."""
     try:
@@ -48,6 +60,7 @@ def html_to_text(value: str) -> str:
     """Plain text from a feed's HTML snippet (block tags become line breaks)."""
     if not value:
         return ""
+    value = scrub(value)
     value = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", value)
     value = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</h\d>|</div>", "\n", value)
     text = html.unescape(_TAG.sub(" ", value))
@@ -69,7 +82,7 @@ def _to_dt(struct) -> datetime | None:
 
 
 def _clean_title(title: str) -> str:
-    title = _WS.sub(" ", html.unescape(_TAG.sub("", title or ""))).strip()
+    title = _WS.sub(" ", scrub(html.unescape(_TAG.sub("", title or "")))).strip()
     return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
 
 
@@ -147,9 +160,9 @@ def parse_feed(feed: str, body: bytes, headers: dict[str, str] | None, base_url:
                 title=title,
                 link=link,
                 summary=summary,
-                content_html=content,
+                content_html=scrub(content),
                 published=published,
-                author=e.get("author"),
+                author=scrub(e.get("author") or "") or None,
                 image=image,
                 tags=[t.get("term", "") for t in e.get("tags", []) if t.get("term")],
             )
@@ -172,8 +185,8 @@ def _parse_json_feed(feed: str, body: bytes, base_url: str, now: datetime) -> li
         link = item.get("url") or item.get("external_url")
         link = urljoin(base_url, link) if isinstance(link, str) else None
         title = _clean_title(str(item.get("title") or ""))
-        content = str(item.get("content_html") or "")
-        summary = str(item.get("summary") or "") or html_to_text(content)[:600] or str(item.get("content_text") or "")[:600]
+        content = scrub(str(item.get("content_html") or ""))
+        summary = scrub(str(item.get("summary") or "") or html_to_text(content)[:600] or str(item.get("content_text") or "")[:600])
         published = None
         for key in ("date_published", "date_modified"):
             if item.get(key):
@@ -186,9 +199,9 @@ def _parse_json_feed(feed: str, body: bytes, base_url: str, now: datetime) -> li
         if published and published > now:
             published = now
         if not content and item.get("content_text"):
-            content = html.escape(str(item["content_text"])).replace("\n", "<br>")
+            content = html.escape(scrub(str(item["content_text"]))).replace("\n", "<br>")
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-        author = authors[0].get("name") if authors and isinstance(authors[0], dict) else None
+        author = scrub(str(authors[0].get("name") or "")) or None if authors and isinstance(authors[0], dict) else None
         if not title:
             title = _clean_title(summary[:120]) or (link or "")
         image = item.get("image") or item.get("banner_image")

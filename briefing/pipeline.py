@@ -134,6 +134,7 @@ def collect_articles(
 ) -> dict[str, FeedHealth]:
     """Parse feeds, apply rules, fetch and extract new pages, and store the articles."""
     health: dict[str, FeedHealth] = {}
+    validators: dict[str, tuple[str | None, str | None]] = {}
     candidates: list[tuple[FeedConfig, Entry]] = []
     for feed, res in fetched:
         state = store.feed_state(feed.name) or {}
@@ -152,9 +153,13 @@ def collect_articles(
             except parse.FeedParseError as exc:
                 error = str(exc)
         ok = error is None
+        # The validators (ETag, Last-Modified) are committed only after this fetch's articles are
+        # stored (below): committed now, a run killed before then would get 304 next time and
+        # never store these items.
+        if ok and (res.etag or res.last_modified):
+            validators[feed.name] = (res.etag, res.last_modified)
         state = store.record_feed_fetch(
             feed.name, ok=ok, status=res.status, error=error,
-            etag=res.etag if ok else None, last_modified=res.last_modified if ok else None,
             permanent_url=res.permanent_redirect, items=len(entries) if ok and not res.not_modified else None,
             retry_after_until=fetch.retry_until(res, cfg.fetch.max_retry_after, now),
             disable_reason="410 Gone: the feed was removed by its site; remove it from feeds.toml or set a new url" if res.gone else None,
@@ -218,6 +223,8 @@ def collect_articles(
     for feed_name, rows in dropped_after.items():
         store.mark_entries(feed_name, rows, "dropped")
     store.save_articles(articles)
+    for feed_name, (etag, last_modified) in validators.items():
+        store.set_validators(feed_name, etag, last_modified)
     stats["articles_new"] = len(articles)
     stats["entries_dropped"] = stats.get("entries_dropped", 0) + sum(len(v) for v in dropped_after.values())
     stats["pages_extracted"] = sum(1 for x in extracted.values() if x.method == "page")

@@ -26,6 +26,13 @@ from .models import Digest, Story
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What XML 1.0 cannot carry at all: lxml (feedgen) raises on it and the whole run would stop, and a
+# stored digest holding it would stop every later run's Atom feed too (issue 8).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: str) -> str:
+    return _NOT_XML.sub("", value) if value else value
 
 
 def safe_url(value: str | None, relative: bool = False) -> str:
@@ -130,7 +137,7 @@ def render_feeds(site_title: str, site_url: str, digests: list[Digest], env: jin
     base = site_url.rstrip("/") + "/" if site_url else ""
     fg = FeedGenerator()
     fg.id(base or f"urn:briefing:{re.sub(r'[^a-z0-9]+', '-', site_title.lower())}")
-    fg.title(site_title)
+    fg.title(xml_safe(site_title))
     fg.generator("briefing", __version__)
     fg.link(href=urljoin(base, "feed.atom") if base else "feed.atom", rel="self")
     if base:
@@ -145,12 +152,12 @@ def render_feeds(site_title: str, site_url: str, digests: list[Digest], env: jin
         content = _entry_html(d, env)
         fe = fg.add_entry()
         fe.id(link if base else f"urn:briefing:{d.date}")
-        fe.title(f"{d.title} — {d.date}")
+        fe.title(xml_safe(f"{d.title} — {d.date}"))
         fe.link(href=link)
         fe.updated(stamp)
         fe.published(stamp)
-        fe.content(content, type="html")
-        fe.summary(f"{len(d.stories)} stories: " + "; ".join(s.headline for s in d.stories[:5]))
+        fe.content(xml_safe(content), type="html")
+        fe.summary(xml_safe(f"{len(d.stories)} stories: " + "; ".join(s.headline for s in d.stories[:5])))
         items.append({
             "id": link if base else f"urn:briefing:{d.date}",
             "url": link,

@@ -313,6 +313,15 @@ class Store:
             )
         return self.feed_state(name) or {}
 
+    def set_validators(self, name: str, etag: str | None, last_modified: str | None) -> None:
+        """Remember a feed's ETag/Last-Modified; called only once the items of that response are stored
+        (stored earlier, a run killed in between would get 304 next time and never see those items)."""
+        with self.tx() as db:
+            db.execute(  # a validator the response did not carry is kept, as record_feed_fetch did
+                "UPDATE feeds SET etag=COALESCE(?, etag), last_modified=COALESCE(?, last_modified) WHERE name=?",
+                (etag, last_modified, name),
+            )
+
     def enable_feed(self, name: str) -> None:
         with self.tx() as db:
             db.execute(
