@@ -107,6 +107,12 @@ def cmd_feeds_check(args: argparse.Namespace) -> int:
     return EXIT_OK if bad == 0 else EXIT_PARTIAL
 
 
+def cmd_feeds_enable(args: argparse.Namespace) -> int:
+    from .feedhealth import cli_feeds_enable
+
+    return cli_feeds_enable(_config_path(args), args.names, all_disabled=args.all)
+
+
 def cmd_feeds_import(args: argparse.Namespace) -> int:
     from . import opml
 
@@ -238,10 +244,13 @@ def _digest_for(args: argparse.Namespace, store) -> Any:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
+    from .config import resolve_paths
     from .deliver import cli_send
+    from .lock import run_lock
 
     cfg = _load(args)
-    with _open_store(cfg) as store:
+    # the run lock: a send while a run delivers the same digest must not send it twice
+    with run_lock(resolve_paths(cfg).lock, wait=True), _open_store(cfg) as store:
         digest = _digest_for(args, store)
         return cli_send(cfg, store, digest, dry_run=args.dry_run, out_dir=Path(args.out) if args.out else None,
                         retry_failed=args.retry_failed)
@@ -348,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = with_config(feeds.add_parser("preview", help="show which items the rules keep and drop, and why"))
     sp.add_argument("name", nargs="*", help="feed names (default: all)")
     sp.set_defaults(func=cmd_feeds_preview)
+    sp = with_config(feeds.add_parser("enable", help="fetch a disabled feed again"))
+    sp.add_argument("names", nargs="*", help="feed names")
+    sp.add_argument("--all", action="store_true", help="every disabled feed")
+    sp.set_defaults(func=cmd_feeds_enable)
     sp = with_config(feeds.add_parser("import", help="add the feeds of an OPML file to feeds.toml"))
     sp.add_argument("file")
     sp.set_defaults(func=cmd_feeds_import)

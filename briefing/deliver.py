@@ -247,7 +247,7 @@ def connect_smtp(cfg: Any, env: Mapping[str, str] | None = None) -> smtplib.SMTP
         ) from None
     except smtplib.SMTPAuthenticationError as exc:
         raise SmtpSetupError(
-            f"{s.host}:{s.port} refused the login for {s.user!r}: {_reply(exc.smtp_code, exc.smtp_error)}",
+            f"{s.host}:{s.port} refused the login for {s.user!r}: {_redact(_reply(exc.smtp_code, exc.smtp_error), password)}",
             hint=f"check smtp.user and the password in ${s.password_env}",
         ) from None
     return conn
