@@ -152,3 +152,20 @@ def test_parse_bullets():
         parse_bullets("- Alpha", 3)
     with pytest.raises(LLMError):
         parse_bullets("", 3)
+
+
+def test_settings_from_config(server, encoder):
+    from briefing.config import load_config
+    from briefing.llm import settings_from_config
+
+    cfg = load_config(None, overrides={"summarizer": {"kind": "llm", "base_url": server.url, "model": "good",
+                                                      "api_key_env": "", "timeout": 5.0}})
+    settings = settings_from_config(cfg.summarizer)
+    assert settings.base_url == server.url and settings.model == "good" and settings.timeout == 5.0
+    got = llm_takeaways(story(), encoder, settings, takeaways=3)
+    assert len(got) == 3
+
+
+def test_overlong_bullet_is_rejected(server, encoder):
+    with pytest.raises(LLMError, match="twice the limit"):
+        llm_takeaways(story(), encoder, LLMSettings(server.url, "good"), max_words=2)

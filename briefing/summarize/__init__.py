@@ -39,6 +39,9 @@ FACT_SUPPORT_SIM = 0.45  # ...or this close while stating the same figure, date 
 REDUNDANT_SIM = 0.72  # two takeaways closer than this say the same thing
 RELATED_SIM = 0.45  # figures in sentences this close are about the same thing
 MMR_LAMBDA = 1.0
+SUPPORT_CANDIDATES = 4  # closest sentences of each other outlet checked for support
+MAX_SENTENCES_PER_ARTICLE = 60  # news puts the point first; a long tail adds cost, not takeaways
+MAX_SENTENCES_PER_STORY = 400
 
 _OPENER = re.compile(
     r"^(?:furthermore|moreover|additionally|in addition|most significantly|importantly|more importantly|"
@@ -145,8 +148,10 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
                    weights: dict[str, float] | None = None) -> Ranked:
     """Score every content sentence of every article (see module docstring)."""
     sents: list[Sentence] = []
+    # every sentence is embedded (~15 ms each on a small CPU): a big story reads fewer per article
+    per_article = max(12, min(MAX_SENTENCES_PER_ARTICLE, MAX_SENTENCES_PER_STORY // max(1, len(articles))))
     for ai, a in enumerate(articles):
-        sents.extend(article_sentences(a.text, ai, title=a.title))
+        sents.extend(article_sentences(a.text, ai, title=a.title)[:per_article])
     outlets = [articles[s.article].source for s in sents]
     titles = [(a.title.strip(), a.source, ai) for ai, a in enumerate(articles) if a.title.strip()]
     texts = [s.text for s in sents] + [t for t, _, _ in titles]
@@ -181,13 +186,22 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
     idf = {w: float(np.log((1 + len(sents)) / (1 + c))) for w, c in df.items()}
     r = Ranked(sents, outlets, svec, np.zeros(len(sents), np.float32), [], facts, titles=titles, words=words, idf=idf,
                title_vectors=tvec, centroid=centroid)
+    # support: per other outlet, only its few closest sentences are examined (O(n * outlets))
     support: list[set[str]] = []
     sim = svec @ svec.T
+    rows_of = {name: np.array([j for j, o in enumerate(outlets) if o == name]) for name in set(outlets)}
     for i in range(len(sents)):
         sup = {outlets[i]}
-        for j in np.flatnonzero(sim[i] >= FACT_SUPPORT_SIM):
-            if outlets[j] not in sup and r.supports(i, int(j)):
-                sup.add(outlets[j])
+        for name, rows in rows_of.items():
+            if name in sup:
+                continue
+            sims = sim[i, rows]
+            for j in rows[np.argsort(-sims)[:SUPPORT_CANDIDATES]]:
+                if sim[i, j] < FACT_SUPPORT_SIM:
+                    break
+                if r.supports(i, int(j)):
+                    sup.add(name)
+                    break
         support.append(sup)
     r.support = support
 
