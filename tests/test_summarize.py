@@ -6,13 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import shared_data_dir
 
 from briefing.models import Article, Story
 from briefing.summarize import story_from_articles, summarize_story, summarize_to_limit, tidy
 from briefing.summarize.facts import quantities, release_dates, sentence_facts
 from briefing.summarize.text import article_sentences, is_furniture_line, title_and_body
-
-from .conftest import shared_data_dir
 
 # outlet names as printed in the texts (../shared/data/seed-articles/README.md)
 OUTLETS = ["China Daily Brief", "Viral Wire", "Scout", "TechDrop", "Personal blog"]
