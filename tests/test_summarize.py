@@ -218,3 +218,32 @@ def test_furniture_filter_keeps_annotated_article_text(shared_data):
                     kept += any(s in g or g in s for g in got)
     assert total > 5000
     assert kept / total >= 0.96  # measured 0.972; what is dropped is headings, list stubs and shop links
+
+
+def test_disagreement_rules_on_paraphrased_figures(encoder):
+    """Mutual closest sentences, other outlet's numeral absent, versions of one product kept apart."""
+    a = Article(None, "a", "A", "Alpha News", "https://a.example/1", "Cobalt unveils C7 accelerator",
+                "Cobalt Compute on Thursday unveiled the C7 accelerator and said it would sell for $28,000 per chip. "
+                "Analysts estimate the market leader's flagship parts sell for more than $35,000 each. "
+                "The rules take effect on March 1, 2027.")
+    b = Article(None, "b", "B", "Beta Times", "https://b.example/1", "Cobalt's C7 takes aim at inference costs",
+                "Chip designer Cobalt Compute introduced its C7 accelerator on Thursday. "
+                "The C7 will cost $30,000 per unit, Cobalt said at an event in Austin. "
+                "The requirements take effect on April 1, 2027.")
+    s = summarize_story(story_from_articles([a, b]), encoder, takeaways=3)
+    notes = {d.fact: d.values for d in s.disagreements}
+    assert notes.get("the amount") == {"$28,000": ["Alpha News"], "$30,000": ["Beta Times"]}  # not $35,000
+    assert notes.get("effective date") == {"March 1, 2027": ["Alpha News"], "April 1, 2027": ["Beta Times"]}
+    c = Article(None, "c", "C", "Gamma Post", "https://c.example/1", "Orion 4 scores",
+                "Orion 4 scored 78.2 percent on the coding test, compared with 64.9 percent for Orion 3.5.")
+    d = Article(None, "d", "D", "Delta Daily", "https://d.example/1", "Orion 4 is here",
+                "If there was one number Orion wanted remembered, it was 78.2. Its predecessor, Orion 3.5, managed 64.9 percent.")
+    s2 = summarize_story(story_from_articles([c, d]), encoder, takeaways=3)
+    assert s2.disagreements == []
+
+
+def test_active_parameter_phrasings():
+    for text, value in [("480 billion parameters in total, of which 32 billion are active for each token", "3.2e+10"),
+                        ("The architecture activates 32 billion parameters per token", "3.2e+10"),
+                        ("only 35 billion parameters are active per token", "3.5e+10")]:
+        assert ("active parameter", value) in {(f.key, f.value) for f in quantities(text)}, text

@@ -220,6 +220,8 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
         if _FIRST_PERSON.search(s.text):
             sc -= 0.15
         sc -= _quote_penalty(s.text)
+        if _TRUNCATED.search(s.text):
+            sc -= 0.3  # a feed excerpt cut mid-sentence
         if _DANGLING.match(_OPENER.sub("", s.text)):
             sc -= 0.08
         words = s.words
@@ -275,6 +277,8 @@ def _conflicts(a: list[Fact], b: list[Fact]) -> bool:
     return any(not (ka[k] & kb[k]) for k in ka.keys() & kb.keys())
 
 
+_TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*[\"'”’)]*$")
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _QUOTE = re.compile(r"[\"“”]")
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
 
@@ -381,7 +385,8 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
 
     def fits(i: int) -> bool:
         s = r.sentences[i]
-        return 12 <= s.words and not tidy(s.text, line_words).endswith("…") and not _quote_penalty(s.text)
+        return (12 <= s.words and not tidy(s.text, line_words).endswith("…") and not _quote_penalty(s.text)
+                and not _TRUNCATED.search(s.text))
 
     leads = [i for i, s in enumerate(r.sentences) if s.position <= 2 and fits(i)]
     leads = leads or [i for i in range(len(r.sentences)) if fits(i)] or list(range(len(r.sentences)))
@@ -397,10 +402,15 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
     for ti, (title, outlet, _) in enumerate(r.titles):
         by_outlet.setdefault(outlet, []).extend((f, n + ti) for f in sentence_facts(title))
 
-    def related(a: int, b: int) -> bool:
-        return float(all_vecs[a] @ all_vecs[b]) >= RELATED_SIM
+    def similarity(a: int, b: int) -> float:
+        return float(all_vecs[a] @ all_vecs[b])
 
-    story.disagreements = disagreements(by_outlet, related) if len(by_outlet) > 1 else []
+    numerals: dict[str, set[str]] = {}
+    for a in articles:
+        numerals.setdefault(a.source, set()).update(n.replace(",", "") for n in _NUMERAL.findall(f"{a.title} {a.text}"))
+    story.disagreements = (
+        disagreements(by_outlet, similarity, min_similarity=RELATED_SIM, numerals=numerals) if len(by_outlet) > 1 else []
+    )
     disputed = {d.fact for d in story.disagreements}
     base = r.scores.copy()
     for i, fs in enumerate(r.facts):
@@ -408,11 +418,14 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
             r.scores[i] -= 0.15
 
     near_lead = [i for i in range(len(r.sentences)) if float(r.vectors[i] @ r.vectors[lead]) >= 0.8]
-    too_long = [i for i, s in enumerate(r.sentences) if tidy(s.text, max_words).endswith("…")]
+    # too long to cut at a clause, or already cut off by the feed ("which allows ...")
+    too_long = [i for i, s in enumerate(r.sentences) if tidy(s.text, max_words).endswith("…") or _TRUNCATED.search(s.text)]
     k = max(1, min(int(takeaways), 5))
     picked = r.mmr(k, max_words=max_words, exclude=near_lead + too_long, seed=[lead])
     if len(picked) < min(3, k):  # a short story: allow the lead's neighbours back rather than say less
-        picked += [i for i in r.mmr(k, max_words=max_words, exclude=picked) if i not in picked][: k - len(picked)]
+        same_as_lead = [i for i in range(len(r.sentences)) if float(r.vectors[i] @ r.vectors[lead]) >= 0.9]
+        more = r.mmr(k, max_words=max_words, exclude=picked + too_long + same_as_lead, seed=picked)
+        picked += more[: k - len(picked)]
     r.scores = base
     story.takeaways = [Takeaway(tidy(r.sentences[i].text, max_words), _outlets_for(r, i, articles, order)) for i in picked]
     return story
