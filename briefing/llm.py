@@ -45,6 +45,16 @@ class LLMSettings:
     max_sources: int = 60  # numbered sentences sent per story
 
 
+def settings_from_config(summarizer: object) -> LLMSettings:
+    """LLMSettings from the [summarizer] section (base_url, model, api_key_env, timeout)."""
+    return LLMSettings(
+        base_url=str(getattr(summarizer, "base_url", "")),
+        model=str(getattr(summarizer, "model", "")),
+        api_key_env=str(getattr(summarizer, "api_key_env", "") or ""),
+        timeout=float(getattr(summarizer, "timeout", 60.0) or 60.0),
+    )
+
+
 class LLMError(Exception):
     """Why an answer was not used; the caller falls back to the extractive takeaways."""
 
@@ -159,6 +169,9 @@ def llm_takeaways(
         bullets = parse_bullets(answer, len(sources))
     articles: list[Article] = story.articles
     out = []
+    for text, _cites in bullets:
+        if len(text.split()) > 2 * max_words:
+            raise LLMError(f"a takeaway has {len(text.split())} words, more than twice the limit of {max_words}")
     for text, cites in bullets[: max(1, min(takeaways, 5))]:
         outlets: dict[str, Outlet] = {}
         for c in cites:

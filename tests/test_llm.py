@@ -152,3 +152,35 @@ def test_parse_bullets():
         parse_bullets("- Alpha", 3)
     with pytest.raises(LLMError):
         parse_bullets("", 3)
+
+
+def test_settings_from_config(server, encoder):
+    from briefing.config import load_config
+    from briefing.llm import settings_from_config
+
+    cfg = load_config(None, overrides={"summarizer": {"kind": "llm", "base_url": server.url, "model": "good",
+                                                      "api_key_env": "", "timeout": 5.0}})
+    settings = settings_from_config(cfg.summarizer)
+    assert settings.base_url == server.url and settings.model == "good" and settings.timeout == 5.0
+    got = llm_takeaways(story(), encoder, settings, takeaways=3)
+    assert len(got) == 3
+
+
+def test_overlong_bullet_is_rejected(server, encoder):
+    with pytest.raises(LLMError, match="twice the limit"):
+        llm_takeaways(story(), encoder, LLMSettings(server.url, "good"), max_words=2)
+
+
+def test_summarize_all_dispatches_on_kind(server, encoder, tmp_path):
+    from briefing.config import load_config
+    from briefing.summarize import summarize_all
+
+    store = Store(tmp_path / "b.sqlite")
+    ext = load_config(None, overrides={"summarizer": {"takeaways": 3}})
+    out = summarize_all([story()], encoder, ext.summarizer)
+    assert len(server.requests) == 0 and out[0].takeaways and out[0].headline
+    llm = load_config(None, overrides={"summarizer": {"kind": "llm", "base_url": server.url, "model": "good", "takeaways": 3}})
+    out = summarize_all([story(), story()], encoder, llm.summarizer, cache_get=store.llm_cache_get,
+                        cache_put=store.llm_cache_put)
+    assert len(server.requests) == 1  # the second, identical story is answered from the cache
+    assert out[1].takeaways[0].text == "The Rocket 5 phone ships on March 3."

@@ -39,6 +39,9 @@ FACT_SUPPORT_SIM = 0.45  # ...or this close while stating the same figure, date 
 REDUNDANT_SIM = 0.72  # two takeaways closer than this say the same thing
 RELATED_SIM = 0.45  # figures in sentences this close are about the same thing
 MMR_LAMBDA = 1.0
+SUPPORT_CANDIDATES = 4  # closest sentences of each other outlet checked for support
+MAX_SENTENCES_PER_ARTICLE = 60  # news puts the point first; a long tail adds cost, not takeaways
+MAX_SENTENCES_PER_STORY = 400
 
 _OPENER = re.compile(
     r"^(?:furthermore|moreover|additionally|in addition|most significantly|importantly|more importantly|"
@@ -145,8 +148,10 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
                    weights: dict[str, float] | None = None) -> Ranked:
     """Score every content sentence of every article (see module docstring)."""
     sents: list[Sentence] = []
+    # every sentence is embedded (~15 ms each on a small CPU): a big story reads fewer per article
+    per_article = max(12, min(MAX_SENTENCES_PER_ARTICLE, MAX_SENTENCES_PER_STORY // max(1, len(articles))))
     for ai, a in enumerate(articles):
-        sents.extend(article_sentences(a.text, ai, title=a.title))
+        sents.extend(article_sentences(a.text, ai, title=a.title)[:per_article])
     outlets = [articles[s.article].source for s in sents]
     titles = [(a.title.strip(), a.source, ai) for ai, a in enumerate(articles) if a.title.strip()]
     texts = [s.text for s in sents] + [t for t, _, _ in titles]
@@ -181,13 +186,22 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
     idf = {w: float(np.log((1 + len(sents)) / (1 + c))) for w, c in df.items()}
     r = Ranked(sents, outlets, svec, np.zeros(len(sents), np.float32), [], facts, titles=titles, words=words, idf=idf,
                title_vectors=tvec, centroid=centroid)
+    # support: per other outlet, only its few closest sentences are examined (O(n * outlets))
     support: list[set[str]] = []
     sim = svec @ svec.T
+    rows_of = {name: np.array([j for j, o in enumerate(outlets) if o == name]) for name in set(outlets)}
     for i in range(len(sents)):
         sup = {outlets[i]}
-        for j in np.flatnonzero(sim[i] >= FACT_SUPPORT_SIM):
-            if outlets[j] not in sup and r.supports(i, int(j)):
-                sup.add(outlets[j])
+        for name, rows in rows_of.items():
+            if name in sup:
+                continue
+            sims = sim[i, rows]
+            for j in rows[np.argsort(-sims)[:SUPPORT_CANDIDATES]]:
+                if sim[i, j] < FACT_SUPPORT_SIM:
+                    break
+                if r.supports(i, int(j)):
+                    sup.add(name)
+                    break
         support.append(sup)
     r.support = support
 
@@ -206,6 +220,8 @@ def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: 
         if _FIRST_PERSON.search(s.text):
             sc -= 0.15
         sc -= _quote_penalty(s.text)
+        if _TRUNCATED.search(s.text):
+            sc -= 0.3  # a feed excerpt cut mid-sentence
         if _DANGLING.match(_OPENER.sub("", s.text)):
             sc -= 0.08
         words = s.words
@@ -261,6 +277,8 @@ def _conflicts(a: list[Fact], b: list[Fact]) -> bool:
     return any(not (ka[k] & kb[k]) for k in ka.keys() & kb.keys())
 
 
+_TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*[\"'”’)]*$")
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _QUOTE = re.compile(r"[\"“”]")
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
 
@@ -367,7 +385,8 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
 
     def fits(i: int) -> bool:
         s = r.sentences[i]
-        return 12 <= s.words and not tidy(s.text, line_words).endswith("…") and not _quote_penalty(s.text)
+        return (12 <= s.words and not tidy(s.text, line_words).endswith("…") and not _quote_penalty(s.text)
+                and not _TRUNCATED.search(s.text))
 
     leads = [i for i, s in enumerate(r.sentences) if s.position <= 2 and fits(i)]
     leads = leads or [i for i in range(len(r.sentences)) if fits(i)] or list(range(len(r.sentences)))
@@ -383,10 +402,15 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
     for ti, (title, outlet, _) in enumerate(r.titles):
         by_outlet.setdefault(outlet, []).extend((f, n + ti) for f in sentence_facts(title))
 
-    def related(a: int, b: int) -> bool:
-        return float(all_vecs[a] @ all_vecs[b]) >= RELATED_SIM
+    def similarity(a: int, b: int) -> float:
+        return float(all_vecs[a] @ all_vecs[b])
 
-    story.disagreements = disagreements(by_outlet, related) if len(by_outlet) > 1 else []
+    numerals: dict[str, set[str]] = {}
+    for a in articles:
+        numerals.setdefault(a.source, set()).update(n.replace(",", "") for n in _NUMERAL.findall(f"{a.title} {a.text}"))
+    story.disagreements = (
+        disagreements(by_outlet, similarity, min_similarity=RELATED_SIM, numerals=numerals) if len(by_outlet) > 1 else []
+    )
     disputed = {d.fact for d in story.disagreements}
     base = r.scores.copy()
     for i, fs in enumerate(r.facts):
@@ -394,11 +418,14 @@ def summarize_story(story: Story, encoder: Encoder, *, takeaways: int = 4, max_w
             r.scores[i] -= 0.15
 
     near_lead = [i for i in range(len(r.sentences)) if float(r.vectors[i] @ r.vectors[lead]) >= 0.8]
-    too_long = [i for i, s in enumerate(r.sentences) if tidy(s.text, max_words).endswith("…")]
+    # too long to cut at a clause, or already cut off by the feed ("which allows ...")
+    too_long = [i for i, s in enumerate(r.sentences) if tidy(s.text, max_words).endswith("…") or _TRUNCATED.search(s.text)]
     k = max(1, min(int(takeaways), 5))
     picked = r.mmr(k, max_words=max_words, exclude=near_lead + too_long, seed=[lead])
     if len(picked) < min(3, k):  # a short story: allow the lead's neighbours back rather than say less
-        picked += [i for i in r.mmr(k, max_words=max_words, exclude=picked) if i not in picked][: k - len(picked)]
+        same_as_lead = [i for i in range(len(r.sentences)) if float(r.vectors[i] @ r.vectors[lead]) >= 0.9]
+        more = r.mmr(k, max_words=max_words, exclude=picked + too_long + same_as_lead, seed=picked)
+        picked += more[: k - len(picked)]
     r.scores = base
     story.takeaways = [Takeaway(tidy(r.sentences[i].text, max_words), _outlets_for(r, i, articles, order)) for i in picked]
     return story
@@ -449,3 +476,35 @@ def lead_baseline(docs: Sequence[Any], word_limit: int) -> str:
 def story_from_articles(articles: Sequence[Article], story_id: str = "story") -> Story:
     """One story with one group per article (tests, eval, the CLI's ad-hoc summaries)."""
     return Story(story_id, [ArticleGroup(a) for a in articles])
+
+
+def summarize_all(
+    stories: Sequence[Story],
+    encoder: Encoder,
+    summarizer: Any,
+    *,
+    cache_get: Any = None,
+    cache_put: Any = None,
+) -> list[Story]:
+    """What pipeline.py calls: every story summarised per the [summarizer] section.
+
+    ``summarizer`` is ``cfg.summarizer`` (kind, takeaways, max_words, base_url, model, api_key_env,
+    timeout). With kind = "llm" the takeaways come from the endpoint when they validate (one HTTP
+    client for the whole run, answers cached through ``cache_get``/``cache_put``, i.e.
+    Store.llm_cache_get/put); otherwise, or on any failure, the extractive ones stay.
+    """
+    k = int(getattr(summarizer, "takeaways", 4) or 4)
+    words = int(getattr(summarizer, "max_words", 35) or 35)
+    if getattr(summarizer, "kind", "extractive") != "llm":
+        return [summarize_story(s, encoder, takeaways=k, max_words=words) for s in stories]
+    import httpx
+
+    from ..llm import settings_from_config, summarize_story_llm
+
+    settings = settings_from_config(summarizer)
+    with httpx.Client(timeout=settings.timeout) as client:
+        return [
+            summarize_story_llm(s, encoder, settings, takeaways=k, max_words=words, cache_get=cache_get,
+                                cache_put=cache_put, client=client)
+            for s in stories
+        ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import Disagreement
@@ -45,6 +46,12 @@ _RELEASE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+_EFFECT = re.compile(
+    r"\b(?:take[sn]?\ effect|took\ effect|taking\ effect|come[s]?\ into\ force|came\ into\ force|effective\ (?:from|on|in)?|"
+    r"enter[s]?\ into\ force|appl(?:y|ies)\ from)\b",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _QTY = re.compile(
     rf"(?P<cur>[$€£¥])?\s?(?<![\w.,-])(?P<num>{_NUM}|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred)"
@@ -57,7 +64,7 @@ _QTY = re.compile(
 # "trillion-parameter", "million-token" with no numeral: one of that scale.
 _BARE_SCALE = re.compile(r"(?<![\w-])(?:a\s)?(?P<scale>thousand|million|billion|trillion)-(?P<unit>[a-z]+)", re.IGNORECASE)
 _DATE = re.compile(
-    rf"\b(?:(?P<part>(?i:early|mid|late|end\ of|the\ end\ of|beginning\ of|start\ of))[\s-]+)?(?P<month>{_MONTH_RE})\.?"
+    rf"\b(?:(?P<part>(?i:early|mid|late|end\ of|the\ end\ of|beginning\ of|start\ of))[\s-]+)?(?P<month>{_MONTH_RE})(?![a-z])\.?"
     r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<year>(?:19|20)\d{2}))?",
     re.VERBOSE,
 )
@@ -71,6 +78,10 @@ _NOT_FAMILY = set(m.capitalize() for m in _MONTHS) | {
 }
 
 
+# a bare "$" or "%" says nothing about what is counted: only near-paraphrases are compared
+# ("sell for $28,000 per chip" / "will cost $30,000 per unit" is 0.79; two unrelated trade sums 0.64)
+GENERIC_KEY_SIMILARITY = 0.70
+
 _TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "time", "decade", "old", "yard", "point"}
 
 
@@ -79,6 +90,7 @@ class Fact:
     key: str  # what the value is about, e.g. "active parameters"
     value: str  # canonical value used for comparison
     shown: str  # the value as printed in the text
+    raw: str = ""  # the numeral as written ("28000" for "$28,000"), to find it anywhere in an outlet's text
 
 
 def _stem(word: str) -> str:
@@ -130,18 +142,30 @@ def quantities(sentence: str) -> list[Fact]:
         value *= _SCALE.get(scale, 1.0)
         if m.group("cur"):
             amount = f"{m.group('cur')}{num}" + (f" {scale}" if len(scale) > 1 else scale)
-            facts.append(Fact(f"amount in {m.group('cur')}", f"{value:.4g}", amount))
+            facts.append(Fact(f"amount in {m.group('cur')}", f"{value:.4g}", amount, num.replace(",", "")))
             continue
         if m.group("pct"):
             rest = m.group("rest") or ""
             key = _unit_key(rest.replace("of ", "", 1)) if rest.strip().lower().startswith("of ") else None
-            facts.append(Fact(f"% {key[0]}" if key else "%", f"{value:.4g}", f"{num}%"))
+            facts.append(Fact(f"% {key[0]}" if key else "%", f"{value:.4g}", f"{num}%", num.replace(",", "")))
             continue
+        rest_words = [w.lower() for w in re.split(r"[\s-]+", (m.group("rest") or "").strip()) if w]
         key = _unit_key(m.group("rest") or "")
+        if key is None and len(rest_words) >= 2 and rest_words[0] in ("are", "is", "were", "was") \
+                and rest_words[1] in _QUALIFIERS and facts:
+            # "480 billion parameters, of which 32 billion are active": the unit is the previous figure's
+            unit = facts[-1].key.split()[-1]
+            key = (f"{rest_words[1]} {unit}", rest_words[1])
         if not key or not (scale or num[0].isdigit()):
             continue
+        k = key[0]
+        if " " not in k:
+            if len(rest_words) >= 3 and rest_words[1] in ("are", "is", "were", "was") and rest_words[2] in _QUALIFIERS:
+                k = f"{rest_words[2]} {k}"  # "32 billion parameters are active"
+            elif re.search(r"\bactivat\w*\s*$", sentence[: m.start()], re.IGNORECASE):
+                k = f"active {k}"  # "activates 32 billion parameters"
         shown = f"{num} {scale}".strip() if scale and len(scale) > 1 else _fmt(value)
-        facts.append(Fact(key[0], f"{value:.4g}", shown))
+        facts.append(Fact(k, f"{value:.4g}", shown, num.replace(",", "") if num[0].isdigit() else ""))
     for m in _BARE_SCALE.finditer(masked):
         value = _SCALE[m.group("scale").lower()]
         unit = m.group("unit")
@@ -152,8 +176,16 @@ def quantities(sentence: str) -> list[Fact]:
 
 
 def release_dates(sentence: str) -> list[Fact]:
-    """Dates of a launch or release: "to launch ... in late April" -> Fact('release date', 'april', 'late April')."""
-    if not _RELEASE.search(sentence):
+    """Dates of a launch, a release or rules taking effect.
+
+    "to launch ... in late April" -> Fact('release date', 'april', 'late April');
+    "take effect on March 1, 2027" -> Fact('effective date', 'march 1 2027', 'March 1, 2027').
+    """
+    if _EFFECT.search(sentence):
+        key = "effective date"
+    elif _RELEASE.search(sentence):
+        key = "release date"
+    else:
         return []
     out = []
     for m in _DATE.finditer(sentence):
@@ -164,7 +196,11 @@ def release_dates(sentence: str) -> list[Fact]:
         canon = next((mm for mm in _MONTHS if mm.startswith(month[:3])), month)
         if canon == "may" and not (m.group("day") or m.group("part")):
             continue  # the verb "may"
-        out.append(Fact("release date", canon, m.group(0).strip().rstrip(".,")))
+        if m.group("day"):
+            canon += f" {int(m.group('day'))}"
+        if m.group("year"):
+            canon += f" {m.group('year')}"
+        out.append(Fact(key, canon, m.group(0).strip().rstrip(".,")))
     return out
 
 
@@ -209,55 +245,113 @@ def fact_tokens(sentence: str) -> set[str]:
 
 def disagreements(
     facts_by_outlet: dict[str, list[tuple[Fact, int]]],
-    related: callable,
+    similarity: Callable[[int, int], float],
     *,
+    min_similarity: float = 0.45,
+    min_date_similarity: float = 0.30,
+    numerals: dict[str, set[str]] | None = None,
     max_notes: int = 3,
 ) -> list[Disagreement]:
-    """Keys on which two outlets give values that do not overlap.
+    """Keys on which outlets state different values for the same thing.
 
-    ``facts_by_outlet`` maps an outlet to its (fact, sentence index) pairs; ``related(i, j)`` says
-    whether two sentences talk about the same thing (embedding similarity), so "5 sites" in one
-    context and "7 sites" in an unrelated one are not called a disagreement.
+    ``facts_by_outlet`` maps an outlet to its (fact, sentence index) pairs; ``similarity(i, j)`` is
+    the cosine of two sentences. Two outlets disagree on a key when a sentence of each carrying the
+    key are each other's closest match (so they are about the same thing: "$28,000 per chip" is
+    compared with "$30,000 per unit", not with an analyst's "$35,000" for a rival's part), are at
+    least ``min_similarity`` alike, give values that differ (figures by more than 2 %, within a
+    factor of 20), and neither outlet states the other's value anywhere (``numerals`` holds every
+    number written in each outlet's text, so "it was 78.2" counts as stating 78.2 percent). Two
+    sentences naming different versions of one product ("Orion 4" and "Orion 3.5") are about
+    different things. Dates of a launch or of rules taking effect are explicit enough to compare at
+    ``min_date_similarity``.
     """
-    by_key: dict[str, dict[str, list[tuple[Fact, int]]]] = defaultdict(lambda: defaultdict(list))
+    names_in: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    raw_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for items in facts_by_outlet.values():
+        for fact, idx in items:
+            if fact.key.endswith(" model"):
+                names_in[idx][fact.key].add(fact.value)
+            if fact.raw:
+                raw_of[(fact.key, fact.value)].add(fact.raw)
+
+    def other_versions(i: int, j: int, key: str) -> bool:
+        return any(
+            not (codes & names_in[j][fam]) for fam, codes in names_in[i].items() if fam in names_in[j] and fam != key
+        )
+
+    def written(values: set[str], key: str, outlet: str) -> bool:
+        if not numerals:
+            return False
+        return any(raw in numerals.get(outlet, set()) for v in values for raw in raw_of[(key, v)])
+
+    by_key: dict[str, dict[str, dict[int, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    printed: dict[tuple[str, str], str] = {}
     for outlet, items in facts_by_outlet.items():
         for fact, idx in items:
-            by_key[fact.key][outlet].append((fact, idx))
+            by_key[fact.key][outlet][idx].add(fact.value)
+            if len(fact.shown) > len(printed.get((fact.key, fact.value), "")):
+                printed[(fact.key, fact.value)] = fact.shown  # the most specific way it was written
     found: list[tuple[int, Disagreement]] = []
     for key, outlets in by_key.items():
         if len(outlets) < 2 or key.split()[-1] in _TIME_UNITS:
             continue  # durations and ages ("18 years", "30 days") count too many different things
-        values = {o: {f.value for f, _ in items} for o, items in outlets.items()}
-        if any(len(v) > 2 for v in values.values()):
-            continue  # one outlet giving three values for a key: the key is not one fact
+        stated = {o: set().union(*sents.values()) for o, sents in outlets.items()}
+        involved: set[str] = set()
         names = list(outlets)
-        conflict = False
-        for i, a in enumerate(names):
-            for b in names[i + 1 :]:
-                if values[a] & values[b] or not _distinct(values[a], values[b]):
-                    continue
-                if any(related(ia, ib) for _, ia in outlets[a] for _, ib in outlets[b]):
-                    conflict = True
-        if not conflict:
+        for ai, a in enumerate(names):
+            for b in names[ai + 1 :]:
+                for ia, va in outlets[a].items():
+                    ib = max(outlets[b], key=lambda j: similarity(ia, j))
+                    if max(outlets[a], key=lambda j: similarity(j, ib)) != ia:
+                        continue  # not each other's closest: maybe about different things
+                    vb = outlets[b][ib]
+                    floor = min_date_similarity if key.endswith(" date") else min_similarity
+                    if key == "%" or key.startswith("amount in"):
+                        floor = max(floor, GENERIC_KEY_SIMILARITY)  # money and shares count many things
+                    if _overlap(va, vb) or similarity(ia, ib) < floor or not _distinct(va, vb):
+                        continue
+                    if _overlap(vb, stated[a]) or _overlap(va, stated[b]):
+                        continue  # each also states the other's value: two things, not a dispute
+                    if written(vb, key, a) or written(va, key, b) or other_versions(ia, ib, key):
+                        continue
+                    involved |= va | vb
+        if not involved:
             continue
-        shown: dict[str, list[str]] = {}
-        groups: dict[frozenset[str], list[str]] = defaultdict(list)
-        for o in names:
-            groups[frozenset(values[o])].append(o)
-        # every outlet with a value of its own; shared values name all their outlets
+        every = set().union(*stated.values())
+        involved |= {v for v in every if any(_compatible(v, w) for w in involved)}
         by_value: dict[str, list[str]] = defaultdict(list)
-        printed: dict[str, str] = {}
-        for o, items in outlets.items():
-            for f, _ in items:
-                printed.setdefault(f.value, f.shown)
-                if o not in by_value[f.value]:
-                    by_value[f.value].append(o)
-        for value, os_ in sorted(by_value.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            shown[printed[value]] = os_
-        label = label_of(key)
-        found.append((len(outlets), Disagreement(label, shown)))
+        for o in names:
+            for v in sorted(stated[o] & involved):
+                by_value[v].append(o)
+        # "April 10" beside "late April": fold a compatible value into the one more outlets give
+        ranked = sorted(by_value, key=lambda v: (-len(by_value[v]), v))
+        for i, v in enumerate(ranked):
+            if v in by_value and any(_compatible(v, w) for w in ranked[:i] if w in by_value):
+                del by_value[v]
+        shown = {printed[(key, v)]: os_ for v, os_ in sorted(by_value.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+        found.append((len(outlets), Disagreement(label_of(key), shown)))
     found.sort(key=lambda t: -t[0])
     return [d for _, d in found[:max_notes]]
+
+
+def _compatible(x: str, y: str) -> bool:
+    """Equal values; for dates, "late April" is compatible with "April 28" (one of them is vaguer)."""
+    if x == y:
+        return True
+    px, py = x.split(), y.split()
+    if px and py and px[0] in _MONTHS and py[0] in _MONTHS:
+        if px[0] != py[0]:
+            return False
+        dx = [t for t in px[1:] if len(t) <= 2]
+        dy = [t for t in py[1:] if len(t) <= 2]
+        yx = [t for t in px[1:] if len(t) == 4]
+        yy = [t for t in py[1:] if len(t) == 4]
+        return (not dx or not dy or dx == dy) and (not yx or not yy or yx == yy)
+    return False
+
+
+def _overlap(a: set[str], b: set[str]) -> bool:
+    return any(_compatible(x, y) for x in a for y in b)
 
 
 def _distinct(a: set[str], b: set[str]) -> bool:
@@ -266,12 +360,16 @@ def _distinct(a: set[str], b: set[str]) -> bool:
         fa, fb = {float(x) for x in a}, {float(x) for x in b}
     except ValueError:
         return True
-    return all(abs(x - y) > 0.02 * max(abs(x), abs(y)) for x in fa for y in fb)
+    return all(
+        abs(x - y) > 0.02 * max(abs(x), abs(y)) and max(abs(x), abs(y)) <= 20 * max(min(abs(x), abs(y)), 1e-9)
+        for x in fa
+        for y in fb
+    )
 
 
 def label_of(key: str) -> str:
     """How a fact key reads in a note: "active parameter" -> "active parameters"."""
-    if key.endswith(" model") or key == "release date":
+    if key.endswith((" model", " date")):
         return key
     if key.startswith("amount in"):
         return "the amount"

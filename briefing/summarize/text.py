@@ -40,13 +40,16 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Sentences that promote the outlet itself rather than report: second person + a product pitch.
+# Sentences that promote the outlet itself rather than report. Only whole phrases: "you" and
+# "download" in one sentence is often news ("you'll never download a game again").
 _PROMO = re.compile(
-    r"\b(?:you|your)\b.*\b(?:subscribe|sign\ up|newsletter|inbox|download|app\ store|google\ play|"
-    r"briefing|personali[sz]ed|tailored|follow\ us|join\ us|smartest)\b"
-    r"|\b(?:delivers|brings)\ (?:personali[sz]ed|tailored|curated)\b"
-    r"|\b(?:sign\ up|subscribe)\ (?:to|for)\ (?:our|the)\b"
-    r"|\bbe\ the\ smartest\b",
+    r"\b(?:sign\ up|subscribe)\ (?:to|for)\ (?:our|the|my)\b.{0,40}\b(?:newsletter|briefing|digest|podcast|channel|list)"
+    r"|\bsubscribe\ (?:now|today|here)\b|\b(?:sign\ up|subscribe)\ (?:now|today|here)\b"
+    r"|\bdownload\ (?:our|the)\ (?:free\ )?app\b|\bdownload\ on\ the\ app\ store\b|\bget\ it\ on\ google\ play\b"
+    r"|\bget\ (?:your|our)\ (?:own\ )?(?:free\ )?(?:daily\ |weekly\ )?(?:briefing|newsletter|digest)\b"
+    r"|\bfollow\ us\ on\b|\bbe\ the\ smartest\b|\bin\ your\ inbox\b"
+    r"|\bdelivers\ (?:personali[sz]ed|tailored|curated)\b|\btailored\ to\ your\b"
+    r"|\b(?:click|tap)\ here\b",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -54,8 +57,7 @@ _PROMO = re.compile(
 _CAPTION = re.compile(
     r"^(?:close-?up|a\ close-?up|file\ photo|photo|image|picture|illustration|pictured|a\ (?:view|photo|picture|"
     r"screenshot)\ of|an?\ (?:\w+\ ){0,3}(?:photo|image|illustration|screenshot)\ (?:of|shows|showing))\b"
-    r"|^[A-Z][\w-]*(?:\ [\w-]+){0,8}\ of\ (?:an?|the)\ [^.]{0,120},\ (?:showcasing|showing|depicting|featuring|"
-    r"seen|displaying)\b"
+    r"|^[A-Z][\w-]*(?:\ [\w-]+){0,8}\ of\ (?:an?|the)\ [^.]{0,120},\ (?:showcasing|depicting|displaying)\b"
     r"|\((?:photo|image|credit)[^)]*\)|\b(?:getty\ images|shutterstock|ap\ photo|afp\ via|/reuters\b)",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -105,7 +107,7 @@ def is_furniture_line(line: str) -> bool:
     s = line.strip()
     if not s:
         return True
-    return bool(_FURNITURE_LINE.match(s)) or bool(_PROMO.search(s))
+    return bool(_FURNITURE_LINE.match(s)) or (len(s.split()) <= 30 and bool(_PROMO.search(s)))
 
 
 def is_furniture_sentence(sentence: str) -> bool:
