@@ -61,7 +61,7 @@ def html_to_text(value: str) -> str:
     if not value:
         return ""
     value = scrub(value)
-    value = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", value)
+    value = _CODE.sub(" ", value)
     value = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</h\d>|</div>", "\n", value)
     text = html.unescape(_TAG.sub(" ", value))
     lines = [_WS.sub(" ", line).strip() for line in text.splitlines()]
@@ -81,8 +81,14 @@ def _to_dt(struct) -> datetime | None:
         return None
 
 
+_CODE = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>")
+
+
 def _clean_title(title: str) -> str:
-    title = _WS.sub(" ", scrub(html.unescape(_TAG.sub("", title or "")))).strip()
+    """Plain text: markup removed, and the content of script and style elements with it."""
+    title = _CODE.sub(" ", title or "")
+    title = _CODE.sub(" ", html.unescape(_TAG.sub("", title)))  # markup that arrived entity-escaped
+    title = _WS.sub(" ", scrub(_TAG.sub("", title))).strip()
     return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
 
 
