@@ -126,7 +126,7 @@ def test_per_page_time_limit_in_process() -> None:
 
 def test_pool_extracts_in_order_and_times_out_one_page() -> None:
     jobs = [PageJob(key=f"p{i}", url=f"https://x.com/{i}", html=page()) for i in range(4)]
-    jobs.insert(2, PageJob(key="slow", url="https://x.com/slow", html=_slow_page(), feed_text="the feed's own words " * 20))
+    jobs.insert(2, PageJob(key="slow", url="https://x.com/slow", html=_slow_page(20000), feed_text="the feed's own words " * 20))
     seen: list[str] = []
     start = time.monotonic()
     results = extract_pages(jobs, workers=2, timeout=0.5, min_chars=200, progress=lambda r: seen.append(r.key))
