@@ -37,6 +37,7 @@ from .models import (
 )
 from .progress import Reporter
 from .store import Store
+from .timing import Stages
 
 
 @dataclass
@@ -247,8 +248,18 @@ def build_digest(
             encoder.progress = None
     history = continuity.load_history(store, before=date)
     stories = continuity.link_stories(stories, history, encoder, date=date)
-    with reporter.task("Summarizing", len(stories)) as advance:
-        for story in stories:
+    # Sections and ranking read titles, not summaries, so only the stories that can reach the digest
+    # are summarized: the top new ones and every continuing one (summarizing is the costly stage).
+    sections = clustering.assign_sections(stories, cfg.topics, encoder, min_similarity=cfg.cluster.topic_min_similarity)
+    ranked = rank.rank_stories(
+        [s for sec in sections for s in sec.stories], now=now, topics=cfg.topics, half_life_hours=cfg.cluster.half_life_hours
+    )
+    new_ones = [s for s in ranked if s.day <= 1][: cfg.briefing.max_stories]
+    chosen = [s for s in ranked if s.day > 1] + new_ones
+    for story in stories:
+        story.headline = story.headline or story.groups[0].primary.title
+    with reporter.task("Summarizing", len(chosen)) as advance:
+        for story in chosen:
             part = continuity.new_part(story, history)
             if part is None:  # a continuing story with no new article: nothing to summarize
                 story.takeaways, story.has_news = [], False
@@ -258,12 +269,9 @@ def build_digest(
                     story.headline, story.summary = part.headline, part.summary
                     story.takeaways, story.disagreements = part.takeaways, part.disagreements
             advance(1)
-    fresh, no_news = continuity.keep_new(stories, history, encoder)
-    sections = clustering.assign_sections(fresh, cfg.topics, encoder, min_similarity=cfg.cluster.topic_min_similarity)
-    ranked = rank.rank_stories(
-        [s for sec in sections for s in sec.stories], now=now, topics=cfg.topics, half_life_hours=cfg.cluster.half_life_hours
-    )
-    keep = {id(s) for s in ranked[: cfg.briefing.max_stories]}
+    fresh, no_news = continuity.keep_new(chosen, history, encoder)
+    fresh_ids = {id(s) for s in fresh}
+    keep = {id(s) for s in [s for s in ranked if id(s) in fresh_ids][: cfg.briefing.max_stories]}
     for sec in sections:
         sec.stories = sorted((s for s in sec.stories if id(s) in keep), key=lambda s: -s.score)
     # sections by their best story; "Other" last
@@ -331,10 +339,14 @@ def run(
     t0 = time.monotonic()
     date, ref = digest_clock(cfg, date, now)
     run_id = store.start_run(date)
+    stages = Stages()
     try:
-        fetched, notes = fetch_feeds(cfg, store, reporter, ref)
+        with stages.stage("fetch_feeds", items=len(cfg.feeds)):
+            fetched, notes = fetch_feeds(cfg, store, reporter, ref)
         timings["fetch_feeds"] = time.monotonic() - t0
-        health_map = collect_articles(cfg, store, fetched, reporter, ref, stats)
+        with stages.stage("parse+pages+extract+store") as rec:
+            health_map = collect_articles(cfg, store, fetched, reporter, ref, stats)
+            rec["items"] = stats.get("articles_new", 0)
         timings["collect"] = time.monotonic() - t0 - timings["fetch_feeds"]
         health = [health_map[f.name] for f in cfg.feeds if f.name in health_map]
         stats["feeds_ok"] = sum(1 for h in health if h.ok)
@@ -343,7 +355,9 @@ def run(
         problems += notes
         encoder = make_embedder(cfg, store, reporter)
         t1 = time.monotonic()
-        digest = build_digest(cfg, store, date, ref, encoder, health, reporter)
+        with stages.stage("embed+merge+summarize") as rec:
+            digest = build_digest(cfg, store, date, ref, encoder, health, reporter)
+            rec["items"] = digest.stats.get("articles", 0)
         timings["digest"] = time.monotonic() - t1
         stats["stories"] = len(digest.stories)
         stats["continuing_no_news"] = digest.continuing_no_news
@@ -351,7 +365,8 @@ def run(
             {"id": s.id, "rank": i, "headline": s.headline, "takeaways": [t.text for t in s.takeaways]}
             for i, s in enumerate(digest.stories)
         ])
-        outputs = write_outputs(cfg, store, digest, out_dir)
+        with stages.stage("render", items=len(digest.stories)):
+            outputs = write_outputs(cfg, store, digest, out_dir)
         exit_code = EXIT_OK if digest.stories else EXIT_NOTHING
         if not digest.stories and stats["feeds_ok"] == 0 and health:
             exit_code = EXIT_FAILED
@@ -374,6 +389,7 @@ def run(
                     exit_code = EXIT_PARTIAL
         stats["seconds"] = round(time.monotonic() - t0, 2)
         stats["timings"] = {k: round(v, 2) for k, v in timings.items()}
+        stats["stages"] = stages.as_dict()
         store.finish_run(run_id, "ok" if exit_code in (EXIT_OK, EXIT_NOTHING) else "partial", stats)
         return RunResult(exit_code, digest, stats, outputs, problems)
     except BaseException:
