@@ -19,10 +19,11 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from briefing.demo import send_with_etag
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "ai-news-feed-snapshots" / "daily"
@@ -45,18 +46,7 @@ class SnapshotServer:
                 if body is None:
                     self.send_error(404)
                     return
-                etag = f'"{zlib.crc32(body):08x}"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", etag)
-                self.end_headers()
-                self.wfile.write(body)
+                send_with_etag(self, body, "application/rss+xml; charset=utf-8")
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -21,6 +21,23 @@ DEMO_DATE = "2026-11-20"
 PLACEHOLDER_HOST = "127.0.0.1:8765"
 
 
+def send_with_etag(handler: BaseHTTPRequestHandler, body: bytes, ctype: str) -> bool:
+    """Answer 200 with an ETag, or 304 when the client already has this body; True when 304."""
+    etag = f'"{zlib.crc32(body):08x}"'
+    if handler.headers.get("If-None-Match") == etag:
+        handler.send_response(304)
+        handler.send_header("ETag", etag)
+        handler.end_headers()
+        return True
+    handler.send_response(200)
+    handler.send_header("Content-Type", ctype)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.send_header("ETag", etag)
+    handler.end_headers()
+    handler.wfile.write(body)
+    return False
+
+
 def _handler(root: Path, base: list[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "briefing-demo/1"
@@ -40,18 +57,7 @@ def _handler(root: Path, base: list[str]) -> type[BaseHTTPRequestHandler]:
                 ".html": "text/html; charset=utf-8",
                 ".svg": "image/svg+xml",
             }.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            etag = f'"{zlib.crc32(body):08x}"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("ETag", etag)
-            self.end_headers()
-            self.wfile.write(body)
+            send_with_etag(self, body, ctype)
 
         def log_message(self, format: str, *args: object) -> None:  # silence
             pass
