@@ -288,21 +288,17 @@ def build_digest(
 
 
 def summarize_one(story: Story, encoder: Encoder, cfg: Config, store: Store | None) -> None:
-    """Extractive takeaways always; with ``[summarizer] kind = "llm"`` the LLM's, when they validate."""
+    """Extractive takeaways; with ``[summarizer] kind = "llm"`` the LLM's, when they validate."""
     s = cfg.summarizer
-    summarize.summarize_story(story, encoder, takeaways=s.takeaways, max_words=s.max_words)
     if s.kind != "llm":
+        summarize.summarize_story(story, encoder, takeaways=s.takeaways, max_words=s.max_words)
         return
     from . import llm
 
-    settings = llm.LLMSettings(base_url=s.base_url, model=s.model, api_key_env=s.api_key_env, timeout=s.timeout)
-    try:
-        story.takeaways = llm.llm_takeaways(
-            story, encoder, settings, takeaways=s.takeaways, max_words=s.max_words,
-            cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
-        )
-    except llm.LLMError as exc:
-        llm.log.warning("story %s: LLM takeaways not used, keeping the extractive ones: %s", story.id, exc)
+    llm.summarize_story_llm(
+        story, encoder, llm.settings_from_config(s), takeaways=s.takeaways, max_words=s.max_words,
+        cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
+    )
 
 
 def write_outputs(cfg: Config, store: Store, digest: Digest, out_dir: Path) -> list[Path]:
