@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from .errors import BriefingError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _MODELS: dict[str, Any] = {}
+_NATIVE_LIMIT: dict[int, int] = {}  # id(model) -> the model's own max_seq_length
 
 
 def text_hash(text: str) -> str:
@@ -72,12 +74,14 @@ class Embedder:
         model: str = "",
         *,
         batch_size: int = 64,
-        max_tokens: int = 128,
+        max_tokens: int = 96,
         cache_get: Callable[[str, list[str]], dict[str, bytes]] | None = None,
         cache_put: Callable[[str, list[tuple[str, int, bytes]]], None] | None = None,
         progress: Callable[[int], None] | None = None,
     ):
         self.model_name = model or DEFAULT_MODEL
+        # the cache is keyed by model AND input limit: a vector of the first 64 tokens is not one of 128
+        self.cache_model = f"{self.model_name}@{max_tokens}" if max_tokens else self.model_name
         self._model_arg = model
         self.batch_size = batch_size
         self.max_tokens = max_tokens
@@ -86,12 +90,15 @@ class Embedder:
         self.progress = progress
         self.encoded = 0  # texts actually run through the model (cache misses)
         self.cached = 0
+        self.seconds = 0.0  # spent in the model (cache misses only)
 
     @property
     def model(self) -> Any:
         m = load_model(self._model_arg)
-        if self.max_tokens:
-            m.max_seq_length = min(self.max_tokens, m.max_seq_length or self.max_tokens)
+        # the model object is shared by every Embedder of the process: set this one's limit from
+        # the model's own (remembered on first use), never from what another Embedder left there
+        native = _NATIVE_LIMIT.setdefault(id(m), m.max_seq_length or 0)
+        m.max_seq_length = min(self.max_tokens, native or self.max_tokens) if self.max_tokens else native
         return m
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
@@ -101,7 +108,7 @@ class Embedder:
         hashes = [text_hash(t) for t in texts]
         found: dict[str, np.ndarray] = {}
         if self.cache_get:
-            for h, blob in self.cache_get(self.model_name, sorted(set(hashes))).items():
+            for h, blob in self.cache_get(self.cache_model, sorted(set(hashes))).items():
                 found[h] = np.frombuffer(blob, dtype=np.float32)
         missing_idx: dict[str, int] = {}
         for i, h in enumerate(hashes):
@@ -110,26 +117,37 @@ class Embedder:
         self.cached += len(texts) - len(missing_idx)
         if missing_idx:
             todo = [texts[i] for i in missing_idx.values()]
-            vecs = self._encode(todo)
+            start = time.perf_counter()
+            try:
+                vecs = self._encode(todo)
+            finally:
+                self.seconds += time.perf_counter() - start
             new = list(zip(missing_idx.keys(), vecs, strict=True))
             for h, v in new:
                 found[h] = v
             if self.cache_put:
-                self.cache_put(self.model_name, [(h, int(v.shape[0]), v.astype(np.float32).tobytes()) for h, v in new])
+                self.cache_put(self.cache_model, [(h, int(v.shape[0]), v.astype(np.float32).tobytes()) for h, v in new])
             self.encoded += len(todo)
         return np.vstack([found[h] for h in hashes]).astype(np.float32)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        # Batches of texts of similar length: a batch is padded to its longest text, so sorting the
+        # whole call by length (not only inside each batch, as the model does) saves the padding
+        # work; the vectors are put back in the caller's order.
         model = self.model
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = texts[start : start + self.batch_size]
-            out.append(
-                np.asarray(
-                    model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False),
-                    dtype=np.float32,
-                )
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: np.ndarray | None = None
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            vecs = np.asarray(
+                model.encode([texts[i] for i in rows], batch_size=self.batch_size, normalize_embeddings=True,
+                             show_progress_bar=False),
+                dtype=np.float32,
             )
+            if out is None:
+                out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
+            out[rows] = vecs
             if self.progress:
-                self.progress(len(batch))
-        return np.vstack(out)
+                self.progress(len(rows))
+        assert out is not None
+        return out

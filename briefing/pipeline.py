@@ -9,7 +9,11 @@ recorded are not sent again).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from . import __version__, continuity, dedupe, extract, fetch, filters, parse, rank, render, summarize
 from . import cluster as clustering
-from . import continuity, dedupe, extract, fetch, filters, parse, rank, render, summarize
 from .config import Config, FeedConfig, resolve_paths
 from .embed import Embedder
 from .errors import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
@@ -129,6 +133,11 @@ def _entry_text(entry: Entry) -> str:
     return parse.html_to_text(entry.content_html) if entry.content_html else entry.summary
 
 
+def _feed_has_article(entry: Entry, min_words: int) -> bool:
+    """True when the feed item already carries the whole article (so fetching its page buys nothing)."""
+    return bool(min_words > 0 and entry.content_html and len(_entry_text(entry).split()) >= min_words)
+
+
 def collect_articles(
     cfg: Config, store: Store, fetched: list[tuple[FeedConfig, FetchResult | None]], reporter: Reporter, now: datetime,
     stats: dict[str, Any],
@@ -183,7 +192,8 @@ def collect_articles(
 
     # newest first, so a cap on pages keeps what matters today
     candidates.sort(key=lambda fe: fe[1].published or now, reverse=True)
-    page_wanted = [(f, e) for f, e in candidates if f.full_text and cfg.extract.enabled and e.link][: cfg.extract.max_pages]
+    page_wanted = [(f, e) for f, e in candidates if f.full_text and cfg.extract.enabled and e.link
+                   and not _feed_has_article(e, cfg.extract.skip_if_feed_words)][: cfg.extract.max_pages]
     wanted_ids = {(f.name, e.entry_id) for f, e in page_wanted}
     requests = [fetch.FetchRequest(key=f"{f.name}\x1f{e.entry_id}", url=e.link, headers=f.headers, user_agent=f.user_agent, kind="page")
                 for f, e in page_wanted]
@@ -234,31 +244,35 @@ def collect_articles(
 
 def build_digest(
     cfg: Config, store: Store, date: str, now: datetime, encoder: Encoder, health: list[FeedHealth], reporter: Reporter,
-    *, record: bool = True,
+    *, record: bool = True, stages: Stages | None = None,
 ) -> Digest:
     """Cluster the window's articles into stories, continue earlier stories, summarize, rank, section."""
+    stages = stages or Stages()
     start = now - timedelta(hours=cfg.briefing.window_hours)
-    articles = store.articles_between(start, now + timedelta(seconds=1))
+    with stages.stage("load window") as rec:
+        articles = store.articles_between(start, now + timedelta(seconds=1))
+        rec["items"] = len(articles)
     reporter.log(f"Merging {len(articles)} articles from the last {cfg.briefing.window_hours} hours")
-    with reporter.task("Embedding", len(articles)) as advance:
+    with reporter.task("Embedding", len(articles)) as advance, _embed_stage(stages, "embed+dedupe+cluster", encoder, len(articles)):
         if isinstance(encoder, Embedder):
             encoder.progress = advance
         stories = merge_stories(articles, encoder, cfg)
         if isinstance(encoder, Embedder):
             encoder.progress = None
-    history = continuity.load_history(store, before=date)
-    stories = continuity.link_stories(stories, history, encoder, date=date)
-    # Sections and ranking read titles, not summaries, so only the stories that can reach the digest
-    # are summarized: the top new ones and every continuing one (summarizing is the costly stage).
-    sections = clustering.assign_sections(stories, cfg.topics, encoder, min_similarity=cfg.cluster.topic_min_similarity)
-    ranked = rank.rank_stories(
-        [s for sec in sections for s in sec.stories], now=now, topics=cfg.topics, half_life_hours=cfg.cluster.half_life_hours
-    )
+    with _embed_stage(stages, "continuity+sections+rank", encoder, len(stories)):
+        history = continuity.load_history(store, before=date)
+        stories = continuity.link_stories(stories, history, encoder, date=date)
+        # Sections and ranking read titles, not summaries, so only the stories that can reach the digest
+        # are summarized: the top new ones and every continuing one (summarizing is the costly stage).
+        sections = clustering.assign_sections(stories, cfg.topics, encoder, min_similarity=cfg.cluster.topic_min_similarity)
+        ranked = rank.rank_stories(
+            [s for sec in sections for s in sec.stories], now=now, topics=cfg.topics, half_life_hours=cfg.cluster.half_life_hours
+        )
     new_ones = [s for s in ranked if s.day <= 1][: cfg.briefing.max_stories]
     chosen = [s for s in ranked if s.day > 1] + new_ones
     for story in stories:
         story.headline = story.headline or story.groups[0].primary.title
-    with reporter.task("Summarizing", len(chosen)) as advance:
+    with reporter.task("Summarizing", len(chosen)) as advance, _embed_stage(stages, "summarize", encoder, len(chosen)):
         for story in chosen:
             part = continuity.new_part(story, history)
             if part is None:  # a continuing story with no new article: nothing to summarize
@@ -269,36 +283,58 @@ def build_digest(
                     story.headline, story.summary = part.headline, part.summary
                     story.takeaways, story.disagreements = part.takeaways, part.disagreements
             advance(1)
-    fresh, no_news = continuity.keep_new(chosen, history, encoder)
-    fresh_ids = {id(s) for s in fresh}
-    keep = {id(s) for s in [s for s in ranked if id(s) in fresh_ids][: cfg.briefing.max_stories]}
-    for sec in sections:
-        sec.stories = sorted((s for s in sec.stories if id(s) in keep), key=lambda s: -s.score)
-    # sections by their best story; "Other" last
-    sections = sorted((sec for sec in sections if sec.stories), key=lambda sec: (sec.name == "Other", -sec.stories[0].score))
-    ranked = [s for s in ranked if id(s) in keep]
-    digest = Digest(
-        date=date, title=cfg.briefing.title, sections=sections, feed_health=health, continuing_no_news=len(no_news),
-        generated_at=datetime.now(UTC), site_url=cfg.briefing.site_url or None,
-        stats={"articles": len(articles), "outlets": len({a.source for a in articles}), "stories": len(ranked)},
-    )
-    if record:
-        continuity.record(store, digest, stories, encoder)
+    with _embed_stage(stages, "keep new+record", encoder, len(chosen)):
+        fresh, no_news = continuity.keep_new(chosen, history, encoder)
+        fresh_ids = {id(s) for s in fresh}
+        keep = {id(s) for s in [s for s in ranked if id(s) in fresh_ids][: cfg.briefing.max_stories]}
+        for sec in sections:
+            sec.stories = sorted((s for s in sec.stories if id(s) in keep), key=lambda s: -s.score)
+        # sections by their best story; "Other" last
+        sections = sorted((sec for sec in sections if sec.stories), key=lambda sec: (sec.name == "Other", -sec.stories[0].score))
+        ranked = [s for s in ranked if id(s) in keep]
+        digest = Digest(
+            date=date, title=cfg.briefing.title, sections=sections, feed_health=health, continuing_no_news=len(no_news),
+            generated_at=datetime.now(UTC), site_url=cfg.briefing.site_url or None,
+            stats={"articles": len(articles), "outlets": len({a.source for a in articles}), "stories": len(ranked)},
+        )
+        if record:
+            continuity.record(store, digest, stories, encoder)
     return digest
 
 
-def summarize_one(story: Story, encoder: Encoder, cfg: Config, store: Store | None) -> None:
-    """Extractive takeaways; with ``[summarizer] kind = "llm"`` the LLM's, when they validate."""
-    s = cfg.summarizer
-    if s.kind != "llm":
-        summarize.summarize_story(story, encoder, takeaways=s.takeaways, max_words=s.max_words)
-        return
-    from . import llm
+@contextmanager
+def _embed_stage(stages: Stages, name: str, encoder: Encoder, items: int) -> Iterator[dict[str, Any]]:
+    """A stage whose record also says how much of it the model spent embedding (cache misses)."""
+    before = (encoder.seconds, encoder.encoded) if isinstance(encoder, Embedder) else (0.0, 0)
+    with stages.stage(name, items=items) as rec:
+        try:
+            yield rec
+        finally:
+            if isinstance(encoder, Embedder):
+                rec["embed_s"] = encoder.seconds - before[0]
+                rec["embedded"] = encoder.encoded - before[1]
 
-    llm.summarize_story_llm(
-        story, encoder, llm.settings_from_config(s), takeaways=s.takeaways, max_words=s.max_words,
-        cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
-    )
+
+def summarize_one(story: Story, encoder: Encoder, cfg: Config, store: Store | None) -> None:
+    """Headline, summary, takeaways and disagreements of ``story``, read from a bounded view of it
+    (``[summarizer] max_articles`` and ``article_words``); the outlets outside the view are then
+    credited behind each takeaway they state. Extractive, or with ``kind = "llm"`` the LLM's when
+    they validate."""
+    s = cfg.summarizer
+    view = summarize.summary_view(story, s.max_articles, s.article_words)
+    if s.kind != "llm":
+        summarize.summarize_story(view, encoder, takeaways=s.takeaways, max_words=s.max_words)
+    else:
+        from . import llm
+
+        llm.summarize_story_llm(
+            view, encoder, llm.settings_from_config(s), takeaways=s.takeaways, max_words=s.max_words,
+            cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
+        )
+    if view is not story:
+        story.headline, story.summary = view.headline, view.summary
+        story.takeaways, story.disagreements = view.takeaways, view.disagreements
+        summarize.attribute_rest(story, view.articles, encoder)
 
 
 def write_outputs(cfg: Config, store: Store, digest: Digest, out_dir: Path) -> list[Path]:
@@ -351,9 +387,14 @@ def run(
         problems += notes
         encoder = make_embedder(cfg, store, reporter)
         t1 = time.monotonic()
-        with stages.stage("embed+merge+summarize") as rec:
-            digest = build_digest(cfg, store, date, ref, encoder, health, reporter)
-            rec["items"] = digest.stats.get("articles", 0)
+        with stages.stage("unchanged?"):
+            key = digest_key(cfg, store, date, ref)
+            digest = unchanged_digest(store, date, key, health)
+        if digest is None:
+            digest = build_digest(cfg, store, date, ref, encoder, health, reporter, stages=stages)
+            digest.stats["run_key"] = key
+        else:  # the warm path: nothing new since this digest was built; no model, no clustering
+            stats["digest_reused"] = True
         timings["digest"] = time.monotonic() - t1
         stats["stories"] = len(digest.stories)
         stats["continuing_no_news"] = digest.continuing_no_news
@@ -394,6 +435,31 @@ def run(
     finally:
         if own_store:
             store.close()
+
+
+def digest_key(cfg: Config, store: Store, date: str, now: datetime) -> str:
+    """What a digest is made of: the window's articles, the earlier digests, the settings and the
+    code that shape it. The same key twice means the same digest, so a re-run with nothing new
+    need not rebuild it."""
+    start = now - timedelta(hours=cfg.briefing.window_hours)
+    rows = [(a.id, a.content_hash) for a in store.articles_between(start, now + timedelta(seconds=1))]
+    earlier = [d for d in store.digest_dates() if d < date]
+    shaping = {k: vars(v) for k, v in cfg.sections.items() if k in ("briefing", "embed", "cluster", "summarizer", "output")}
+    blob = json.dumps([__version__, rows, earlier, shaping, [vars(t) for t in cfg.topics]],
+                      sort_keys=True, default=str)
+    return hashlib.sha1(blob.encode()).hexdigest()
+
+
+def unchanged_digest(store: Store, date: str, key: str, health: list[FeedHealth]) -> Digest | None:
+    """The stored digest of ``date`` when it was built from exactly this (``digest_key``), with
+    today's feed health; else None."""
+    data = store.get_digest(date)
+    if not data or (data.get("stats") or {}).get("run_key") != key:
+        return None
+    digest = digest_from_dict(data)
+    digest.feed_health = health
+    digest.generated_at = datetime.now(UTC)
+    return digest
 
 
 def stored_digest(store: Store, date: str | None) -> Digest | None:
