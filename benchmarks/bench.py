@@ -13,6 +13,7 @@ one JSON line with the headline figures.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 from .bcubed import bcubed
-from .gencorpus import DATE, LatencyServer, write_corpus
+from .gencorpus import CACHE, DATE, LatencyServer, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -109,6 +110,27 @@ def _settings(extra: list[str]) -> str:
     return "".join(f"[{t}]\n" + "\n".join(rows) + "\n\n" for t, rows in tables.items())
 
 
+def _baseline_cache(corpus: Path) -> Path:
+    """Where the baseline's result on this corpus (every file's bytes) and this baseline code is kept."""
+    h = hashlib.sha1((REPO / "benchmarks" / "baseline.py").read_bytes())
+    for f in sorted(corpus.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(corpus).as_posix().encode())
+            h.update(f.read_bytes())
+    return CACHE / f"baseline-{h.hexdigest()[:16]}.json"
+
+
+def _unbase(key: str, srv: LatencyServer) -> str:
+    """An assignment key without this run's ports (hosts differ from run to run)."""
+    feed, url = key.split("\x1f", 1)
+    return f"{feed}\x1f{url.split('/', 3)[-1]}"
+
+
+def _rebase(key: str, srv: LatencyServer) -> str:
+    feed, path = key.split("\x1f", 1)
+    return f"{feed}\x1f{srv.base(int(feed.split()[-1]))}/{path}"
+
+
 def _row(name: str, r: dict, total_wall: float) -> str:
     ips = r.get("items_per_s")
     emb = f"  (model {r['embed_s']:.1f} s, {r['embedded']} texts)" if r.get("embedded") else ""
@@ -132,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles", type=int)
     ap.add_argument("--window", type=int)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--fresh-baseline", action="store_true",
+                    help="with --small: measure the baseline again even when this corpus's result is cached")
     ap.add_argument("--no-window", action="store_true")
     ap.add_argument("--keep", type=Path, help="write the corpus and state here and keep them")
     ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
@@ -177,12 +201,27 @@ def _bench(args: argparse.Namespace, work: Path, n_feeds: int, n_articles: int, 
         result.update(cold_s=cold["wall_s"], warm_s=warm["wall_s"], cold_cpu_s=cold["cpu_s"],
                       peak_rss_mb=max(cold["peak_tree_rss_mb"], warm["peak_tree_rss_mb"]), bcubed_f1=q["f1"])
         if not args.no_baseline:
-            base = run_measured(["benchmarks.baseline", str(cfg)], env)
+            # The plain baseline alone takes about a minute at the small size: --small reuses its
+            # last result on this very corpus and baseline code (said so on the line), to stay
+            # under a minute; the full size always measures it in the same run.
+            cached = _baseline_cache(work / "corpus") if args.small and not args.fresh_baseline else None
+            if cached and cached.is_file():
+                base = json.loads(cached.read_text(encoding="utf-8"))
+                base["assignment"] = {_rebase(k, srv): v for k, v in base["assignment"].items()}
+                note = f" (cached: measured {base['measured_at']}; --fresh-baseline to measure again)"
+            else:
+                base = run_measured(["benchmarks.baseline", str(cfg)], env)
+                note = ""
+                if cached:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    keep = {**base, "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+                            "assignment": {_unbase(k, srv): v for k, v in base["assignment"].items()}}
+                    cached.write_text(json.dumps(keep), encoding="utf-8")
             bq = bcubed(base["assignment"], gold)
             print(f"baseline (plain, same job): {base['wall_s']:.2f} s wall, {base['cpu_s']:.1f} s CPU, "
                   f"peak RSS {base['peak_tree_rss_mb']:.0f} MB; "
                   + ", ".join(f"{k} {v}" for k, v in base["times"].items())
-                  + f"; BCubed F1 {bq['f1']:.3f} (P {bq['precision']:.3f} R {bq['recall']:.3f})", flush=True)
+                  + f"; BCubed F1 {bq['f1']:.3f} (P {bq['precision']:.3f} R {bq['recall']:.3f}){note}", flush=True)
             result.update(baseline_s=base["wall_s"], baseline_f1=bq["f1"],
                           speedup_vs_baseline=round(base["wall_s"] / cold["wall_s"], 2),
                           cpu_speedup_vs_baseline=round(base["cpu_s"] / max(cold["cpu_s"], 0.1), 2))

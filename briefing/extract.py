@@ -8,6 +8,7 @@ own content, the feed content is used instead and the article says so (``extract
 
 from __future__ import annotations
 
+import codecs
 import multiprocessing
 import os
 import re
@@ -28,6 +29,7 @@ class PageJob:
     url: str
     html: bytes
     feed_text: str = ""  # plain text of the feed's own content/summary, for the fallback
+    charset: str | None = None  # from the HTTP Content-Type header, which outranks a <meta> charset
 
 
 @dataclass
@@ -117,6 +119,38 @@ def extract_html(html: bytes | str, url: str | None = None, options: dict | None
     return data
 
 
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode_page(body: bytes | str, charset: str | None) -> bytes | str:
+    """The page as text when its HTTP header names a charset, else the bytes for trafilatura to
+    sniff. As in browsers (the HTML encoding-sniffing rules): a byte-order mark wins, then the
+    HTTP header, then the page's own <meta> (trafilatura's guess). An unknown charset name is ignored."""
+    if not charset or isinstance(body, str) or body.startswith(_BOMS):
+        return body
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return body
+    return body.decode(charset, errors="replace")
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """``text/html; charset=ISO-8859-1`` -> ``ISO-8859-1``."""
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip("\"'"):
+            return value.strip().strip("\"'")
+    return None
+
+
+def _worker_start() -> None:
+    """Pool workers leave Ctrl-C to the parent (a terminal sends it to the whole process group):
+    the parent stops the run and shuts the pool down; a worker only finishes its page."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
+
+
 def extract_page(
     job: PageJob, timeout: float = 20.0, min_chars: int = 200, options: dict | None = None, second_pass: bool | None = None
 ) -> Extracted:
@@ -134,7 +168,7 @@ def extract_page(
         _armed = True
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        data = extract_html(job.html, job.url, options, second_pass)
+        data = extract_html(decode_page(job.html, job.charset), job.url, options, second_pass)
         out.text = _normalise(data.get("text") or "")
         out.title = data.get("title") or None
         out.date = data.get("date") or None
@@ -225,7 +259,7 @@ def extract_pages(
     hard = hard_timeout if hard_timeout is not None else timeout * 3 + 30
     # forkserver: workers do not inherit the parent's threads, sockets or the loaded model
     ctx = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=warm_up)
+    pool = ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=_worker_start)
     stuck = False
     try:
         futures = [pool.submit(extract_page, job, timeout, min_chars) for job in jobs]

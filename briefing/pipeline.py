@@ -133,6 +133,10 @@ def _entry_text(entry: Entry) -> str:
     return parse.html_to_text(entry.content_html) if entry.content_html else entry.summary
 
 
+def _header(headers: dict[str, str] | None, name: str) -> str | None:
+    return next((v for k, v in (headers or {}).items() if k.lower() == name), None)
+
+
 def _feed_has_article(entry: Entry, min_words: int) -> bool:
     """True when the feed item already carries the whole article (so fetching its page buys nothing)."""
     return bool(min_words > 0 and entry.content_html and len(_entry_text(entry).split()) >= min_words)
@@ -204,7 +208,8 @@ def collect_articles(
     for f, e in page_wanted:
         res = page_by_key[f"{f.name}\x1f{e.entry_id}"]
         if res.ok and res.body:
-            jobs.append(extract.PageJob(key=f"{f.name}\x1f{e.entry_id}", url=res.final_url or e.link or "", html=res.body, feed_text=_entry_text(e)))
+            jobs.append(extract.PageJob(key=f"{f.name}\x1f{e.entry_id}", url=res.final_url or e.link or "", html=res.body,
+                                        feed_text=_entry_text(e), charset=extract.charset_of(_header(res.headers, "content-type"))))
         else:
             stats["page_errors"] = stats.get("page_errors", 0) + 1
     with reporter.task("Extracting", len(jobs)) as advance:

@@ -190,3 +190,25 @@ def test_hard_limit_stops_a_worker_the_alarm_cannot_interrupt() -> None:
     assert results[-1].method == "feed"
     assert all(r.method == "page" for r in results[:3])
     assert elapsed < 12, f"{elapsed:.1f} s: the stuck worker was waited for"
+
+
+def test_the_http_charset_outranks_guessing_and_a_bom_outranks_the_header():
+    from briefing.extract import PageJob, charset_of, decode_page, extract_page
+
+    para = "Le café de la rédaction a publié une étude détaillée sur les modèles de langue et leur coût énergétique. " * 4
+    html = f"<html><head><title>Étude</title></head><body><article><h1>Étude</h1><p>{para}</p><p>{para}</p></article></body></html>"
+    body = html.encode("iso-8859-1")  # no <meta charset>: only the HTTP header says what it is
+    assert charset_of("text/html; charset=ISO-8859-1") == "ISO-8859-1"
+    assert charset_of('text/html; Charset="utf-8"') == "utf-8"
+    assert charset_of("text/html") is None
+    got = extract_page(PageJob(key="k", url="https://example.org/a", html=body, charset="ISO-8859-1"), timeout=0)
+    assert "café de la rédaction" in got.text
+    assert "\ufffd" not in got.text
+    assert decode_page(codecs_bom_utf8(), "iso-8859-1") == codecs_bom_utf8()  # a BOM wins: left to the parser
+    assert decode_page(body, "no-such-charset") == body  # an unknown name is ignored
+
+
+def codecs_bom_utf8() -> bytes:
+    import codecs
+
+    return codecs.BOM_UTF8 + "café".encode()
