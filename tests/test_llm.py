@@ -171,16 +171,18 @@ def test_overlong_bullet_is_rejected(server, encoder):
         llm_takeaways(story(), encoder, LLMSettings(server.url, "good"), max_words=2)
 
 
-def test_summarize_all_dispatches_on_kind(server, encoder, tmp_path):
+def test_the_runs_summarizer_dispatches_on_kind(server, encoder, tmp_path):
     from briefing.config import load_config
-    from briefing.summarize import summarize_all
+    from briefing.pipeline import summarize_one
 
     store = Store(tmp_path / "b.sqlite")
     ext = load_config(None, overrides={"summarizer": {"takeaways": 3}})
-    out = summarize_all([story()], encoder, ext.summarizer)
+    out = [story()]
+    summarize_one(out[0], encoder, ext, store)
     assert len(server.requests) == 0 and out[0].takeaways and out[0].headline
     llm = load_config(None, overrides={"summarizer": {"kind": "llm", "base_url": server.url, "model": "good", "takeaways": 3}})
-    out = summarize_all([story(), story()], encoder, llm.summarizer, cache_get=store.llm_cache_get,
-                        cache_put=store.llm_cache_put)
+    out = [story(), story()]
+    for s in out:
+        summarize_one(s, encoder, llm, store)
     assert len(server.requests) == 1  # the second, identical story is answered from the cache
     assert out[1].takeaways[0].text == "The Rocket 5 phone ships on March 3."

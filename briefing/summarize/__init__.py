@@ -478,35 +478,3 @@ def lead_baseline(docs: Sequence[Any], word_limit: int) -> str:
 def story_from_articles(articles: Sequence[Article], story_id: str = "story") -> Story:
     """One story with one group per article (tests, eval, the CLI's ad-hoc summaries)."""
     return Story(story_id, [ArticleGroup(a) for a in articles])
-
-
-def summarize_all(
-    stories: Sequence[Story],
-    encoder: Encoder,
-    summarizer: Any,
-    *,
-    cache_get: Any = None,
-    cache_put: Any = None,
-) -> list[Story]:
-    """What pipeline.py calls: every story summarised per the [summarizer] section.
-
-    ``summarizer`` is ``cfg.summarizer`` (kind, takeaways, max_words, base_url, model, api_key_env,
-    timeout). With kind = "llm" the takeaways come from the endpoint when they validate (one HTTP
-    client for the whole run, answers cached through ``cache_get``/``cache_put``, i.e.
-    Store.llm_cache_get/put); otherwise, or on any failure, the extractive ones stay.
-    """
-    k = int(getattr(summarizer, "takeaways", 4) or 4)
-    words = int(getattr(summarizer, "max_words", 35) or 35)
-    if getattr(summarizer, "kind", "extractive") != "llm":
-        return [summarize_story(s, encoder, takeaways=k, max_words=words) for s in stories]
-    import httpx
-
-    from ..llm import settings_from_config, summarize_story_llm
-
-    settings = settings_from_config(summarizer)
-    with httpx.Client(timeout=settings.timeout) as client:
-        return [
-            summarize_story_llm(s, encoder, settings, takeaways=k, max_words=words, cache_get=cache_get,
-                                cache_put=cache_put, client=client)
-            for s in stories
-        ]
