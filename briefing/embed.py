@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +22,7 @@ from .errors import BriefingError
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _MODELS: dict[str, Any] = {}
 _NATIVE_LIMIT: dict[int, int] = {}  # id(model) -> the model's own max_seq_length
+_LOAD_LOCK = threading.Lock()
 
 
 def text_hash(text: str) -> str:
@@ -32,6 +34,29 @@ def load_model(name: str = "") -> Any:
     key = name or DEFAULT_MODEL
     if key in _MODELS:
         return _MODELS[key]
+    with _LOAD_LOCK:  # a preload thread and the first caller must not load it twice
+        if key not in _MODELS:
+            _MODELS[key] = _load(name, key)
+    return _MODELS[key]
+
+
+def preload(name: str = "") -> threading.Thread:
+    """Import torch and load the model in a background thread (~5-10 s of mostly import work), so
+    it overlaps the network-bound stages; the first embedding call then waits for it, if at all.
+    A failure here is left for that call to report."""
+
+    def work() -> None:
+        try:
+            load_model(name)
+        except Exception:  # noqa: BLE001 - reported by the real call
+            pass
+
+    t = threading.Thread(target=work, name="model-preload", daemon=True)
+    t.start()
+    return t
+
+
+def _load(name: str, key: str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -58,7 +83,6 @@ def load_model(name: str = "") -> Any:
             hint="name a model available offline (a local path or one in the Hugging Face cache), "
             "or leave [embed] model empty for the packaged all-MiniLM-L6-v2",
         ) from None
-    _MODELS[key] = model
     return model
 
 

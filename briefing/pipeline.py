@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from . import __version__, continuity, dedupe, extract, fetch, filters, parse, r
 from . import cluster as clustering
 from .config import Config, FeedConfig, resolve_paths
 from .embed import Embedder
+from .embed import preload as embed_preload
 from .errors import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
 from .models import (
     Article,
@@ -144,9 +146,10 @@ def _feed_has_article(entry: Entry, min_words: int) -> bool:
 
 def collect_articles(
     cfg: Config, store: Store, fetched: list[tuple[FeedConfig, FetchResult | None]], reporter: Reporter, now: datetime,
-    stats: dict[str, Any],
+    stats: dict[str, Any], on_new: Callable[[], Any] | None = None,
 ) -> dict[str, FeedHealth]:
-    """Parse feeds, apply rules, fetch and extract new pages, and store the articles."""
+    """Parse feeds, apply rules, fetch and extract new pages, and store the articles. ``on_new`` is
+    called once when there is something new (the run starts loading the model then)."""
     health: dict[str, FeedHealth] = {}
     validators: dict[str, tuple[str | None, str | None]] = {}
     candidates: list[tuple[FeedConfig, Entry]] = []
@@ -196,6 +199,8 @@ def collect_articles(
 
     # newest first, so a cap on pages keeps what matters today
     candidates.sort(key=lambda fe: fe[1].published or now, reverse=True)
+    if candidates and on_new is not None:
+        on_new()
     page_wanted = [(f, e) for f, e in candidates if f.full_text and cfg.extract.enabled and e.link
                    and not _feed_has_article(e, cfg.extract.skip_if_feed_words)][: cfg.extract.max_pages]
     wanted_ids = {(f.name, e.entry_id) for f, e in page_wanted}
@@ -377,12 +382,15 @@ def run(
     date, ref = digest_clock(cfg, date, now)
     run_id = store.start_run(date)
     stages = Stages()
+    preloading: list[threading.Thread] = []
     try:
         with stages.stage("fetch_feeds", items=len(cfg.feeds)):
             fetched, notes = fetch_feeds(cfg, store, reporter, ref)
         timings["fetch_feeds"] = time.monotonic() - t0
         with stages.stage("parse+pages+extract+store") as rec:
-            health_map = collect_articles(cfg, store, fetched, reporter, ref, stats)
+            # new entries mean embedding later: the model loads in the background meanwhile
+            health_map = collect_articles(cfg, store, fetched, reporter, ref, stats,
+                                          on_new=lambda: preloading.append(embed_preload(cfg.embed.model)))
             rec["items"] = stats.get("articles_new", 0)
         timings["collect"] = time.monotonic() - t0 - timings["fetch_feeds"]
         health = [health_map[f.name] for f in cfg.feeds if f.name in health_map]
@@ -438,6 +446,8 @@ def run(
         store.finish_run(run_id, "failed", stats)
         raise
     finally:
+        for thread in preloading:  # never leave the interpreter while a thread is importing torch
+            thread.join()
         if own_store:
             store.close()
 
