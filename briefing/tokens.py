@@ -1,0 +1,204 @@
+"""Word tokens of many texts at once, as 64-bit hashes, computed in numpy.
+
+Why this exists: a 20,000-article window is ~80 MB of text. Python's regular expressions run at
+~25 MB/s on it, and building one string object per token or per shingle (sets, Counters, joins)
+costs tens of seconds more. Dedupe and clustering only ever compare tokens for equality, so a
+hash per token is all they need, and on the UTF-8 bytes it takes a few vectorised passes with
+lookup tables instead of a Python call per token.
+
+A token is a maximal run of word characters, like the regex ``\\w+``: ASCII letters, digits and
+underscore, plus every non-ASCII character except the usual punctuation (U+0080-U+00BF: no-break
+space, guillemets, symbols; U+2000-U+20CF: curly quotes, dashes, ellipsis, currency; emoji).
+ASCII and Latin-1 capitals are lower-cased before hashing. For English news this equals
+``re.findall(r"\\w+", text.lower())``; elsewhere (other punctuation blocks, Greek or Cyrillic
+capitals) a token can differ, which only moves a hash, the same way in every copy of a text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+_U64 = np.uint64
+R = TypeVar("R")
+CHUNK_BYTES = 1 << 20  # bytes per pass: temporaries stay small enough for malloc to reuse (fresh pages cost more than the work)
+
+_WORD_BYTE = np.zeros(256, dtype=bool)
+for _lo, _hi in ((48, 58), (65, 91), (97, 123), (95, 96), (128, 256)):
+    _WORD_BYTE[_lo:_hi] = True
+_ASCII_UPPER = np.zeros(256, dtype=bool)
+_ASCII_UPPER[65:91] = True
+_ASCII_LOWER = np.zeros(256, dtype=bool)
+_ASCII_LOWER[97:123] = True
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[65:91] += 32
+_P = _U64(0x9E3779B97F4A7C15)  # odd multiplier of the polynomial byte hash
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads a polynomial hash over all 64 bits (uint64 wraps silently)."""
+    x = x ^ (x >> _U64(30))
+    x = x * _U64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> _U64(27))
+    x = x * _U64(0x94D049BB133111EB)
+    return x ^ (x >> _U64(31))
+
+
+@dataclass
+class Tokens:
+    """Every token of some texts, in text order; ``offsets[d - first]:offsets[d - first + 1]`` are text d's."""
+
+    hashes: np.ndarray  # uint64 hash of the lower-cased token
+    doc: np.ndarray  # int64 index of the text it is in
+    offsets: np.ndarray  # (n + 1,) int64
+    single: np.ndarray  # bool: the token is one character
+    capital: np.ndarray  # bool: starts with a capital letter (A-Z, À-Þ)
+    lower_initial: np.ndarray  # bool: starts with a lower-case letter (a-z, ß-ÿ)
+    rest_lower: np.ndarray  # bool: no capital after the first character
+    first: int = 0  # index of the first text covered (a chunk covers texts first..first + len(offsets) - 2)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def _chunk(buf: np.ndarray) -> dict[str, np.ndarray]:
+    """Tokens of one byte buffer (texts separated by NUL bytes); positions are buffer offsets."""
+    n = len(buf)
+    word = _WORD_BYTE[buf]
+    low = _LOWER[buf]
+    upper = _ASCII_UPPER[buf]
+    lower = _ASCII_LOWER[buf]
+    if n > 1:
+        # non-ASCII punctuation is not a word character: E2 80-83 xx, C2 80-BF, F0 9F xx xx (emoji)
+        lead = np.flatnonzero(buf[:-1] == 0xE2)
+        lead = lead[(buf[lead + 1] >= 0x80) & (buf[lead + 1] <= 0x83)]
+        for k in range(3):
+            word[np.minimum(lead + k, n - 1)] = False
+        lead = np.flatnonzero(buf[:-1] == 0xC2)
+        lead = lead[buf[lead + 1] <= 0xBF]
+        word[lead] = False
+        word[lead + 1] = False
+        lead = np.flatnonzero(buf[:-1] == 0xF0)
+        lead = lead[buf[lead + 1] == 0x9F]
+        for k in range(4):
+            word[np.minimum(lead + k, n - 1)] = False
+        # Latin-1 letters: C3 80-9E (not 97, the multiplication sign) are capitals of C3 A0-BE
+        lead = np.flatnonzero(buf[:-1] == 0xC3)
+        nxt = buf[lead + 1]
+        cap = lead[(nxt >= 0x80) & (nxt <= 0x9E) & (nxt != 0x97)]
+        low[cap + 1] += 0x20
+        upper[cap] = True
+        upper[cap + 1] = True
+        small = lead[(nxt >= 0x9F) & (nxt != 0xB7)]
+        lower[small] = True
+    nxt_word = np.zeros(n + 1, dtype=bool)
+    nxt_word[1:n] = word[1:]
+    prev = np.zeros(n, dtype=bool)
+    prev[1:] = word[:-1]
+    starts = np.flatnonzero(word & ~prev)
+    ends = np.flatnonzero(word & ~nxt_word[1:]) + 1
+    length = ends - starts
+    # polynomial hash of each token from prefix sums: sum(b[m] P^m) over the token, times P^-start
+    pw, inv = _powers(n)
+    acc = np.zeros(n + 1, dtype=_U64)
+    np.cumsum(pw * (low * word), out=acc[1:])
+    h = (acc[ends] - acc[starts]) * inv[starts]
+    h = _mix(h + length.astype(_U64) * _U64(0xD6E8FEB86659FD93))
+    # one character: one byte, or one multi-byte sequence (its length follows from the lead byte)
+    lead = buf[starts]
+    seq = np.where(lead >= 0xF0, 4, np.where(lead >= 0xE0, 3, np.where(lead >= 0xC0, 2, 1)))
+    single = length == seq
+    ups = np.zeros(n + 1, dtype=np.int32)
+    ups[1:] = np.cumsum(upper, dtype=np.int32)
+    # a Latin-1 capital marks both its bytes: the rest of the token starts after the second
+    skip = 1 + ((lead == 0xC3) & upper[starts] & (length > 1))
+    rest_lower = ups[ends] - ups[np.minimum(starts + skip, ends)] == 0
+    return {"hash": h, "start": starts, "single": single, "capital": upper[starts],
+            "lower_initial": lower[starts], "rest_lower": rest_lower}
+
+
+_POW_CACHE: list[np.ndarray] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P^m and P^-m mod 2^64 for m < n (P is odd, so it has an inverse modulo 2^64)."""
+    if not _POW_CACHE or len(_POW_CACHE[0]) < n:
+        size = max(n, 2 * CHUNK_BYTES)
+        pw = np.ones(size, dtype=_U64)
+        np.cumprod(np.full(size - 1, _P, dtype=_U64), out=pw[1:])
+        inv = np.ones(size, dtype=_U64)
+        np.cumprod(np.full(size - 1, _U64(pow(int(_P), -1, 1 << 64)), dtype=_U64), out=inv[1:])
+        _POW_CACHE[:] = [pw, inv]
+    return _POW_CACHE[0][:n], _POW_CACHE[1][:n]
+
+
+def _spans(parts: Sequence[bytes]) -> list[tuple[int, int]]:
+    """Consecutive text ranges of about CHUNK_BYTES each (a longer text is a range of its own)."""
+    spans, i, n = [], 0, len(parts)
+    while i < n:
+        j, size = i, 0
+        while j < n and (j == i or size + len(parts[j]) < CHUNK_BYTES):
+            size += len(parts[j]) + 1
+            j += 1
+        spans.append((i, j))
+        i = j
+    return spans
+
+
+def _tokens_of(parts: Sequence[bytes], i: int, j: int) -> Tokens:
+    buf = np.frombuffer(b"\x00".join(parts[i:j]) + b"\x00", dtype=np.uint8)
+    begins = np.cumsum([0] + [len(p) + 1 for p in parts[i:j]])[:-1]
+    got = _chunk(buf)
+    doc = np.searchsorted(begins, got["start"], side="right") - 1 + i
+    offsets = np.zeros(j - i + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(np.bincount(doc - i, minlength=j - i))
+    return Tokens(got["hash"], doc.astype(np.int64), offsets, got["single"], got["capital"], got["lower_initial"],
+                  got["rest_lower"], first=i)
+
+
+def map_chunks(texts: Sequence[str], fn: Callable[[Tokens], R], workers: int = 0) -> list[R]:
+    """``fn`` of the tokens of each run of consecutive texts (about CHUNK_BYTES each), in order.
+
+    Chunks keep every array small, and numpy releases the GIL inside each operation, so
+    ``workers`` threads (0: one per core, at most 4) tokenise chunks side by side.
+    """
+    parts = [t.encode("utf-8", "replace") for t in texts]
+    spans = _spans(parts)
+    _powers(2 * CHUNK_BYTES)  # built once, before any thread reads it
+
+    def one(span: tuple[int, int]) -> R:
+        return fn(_tokens_of(parts, *span))
+
+    workers = workers or min(4, os.cpu_count() or 1)
+    if workers <= 1 or len(spans) < 2:
+        return [one(s) for s in spans]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, spans))
+
+
+def tokenize(texts: Sequence[str]) -> Tokens:
+    """Hash every token of every text (see the module docstring for what a token is)."""
+    n = len(texts)
+    chunks = map_chunks(texts, lambda t: t)
+    if not chunks:
+        e = np.zeros(0, dtype=bool)
+        return Tokens(np.zeros(0, _U64), np.zeros(0, np.int64), np.zeros(n + 1, np.int64), e, e, e, e)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(np.concatenate([np.diff(c.offsets) for c in chunks]))
+    return Tokens(*(np.concatenate([getattr(c, k) for c in chunks]) for k in ("hashes", "doc")), offsets,
+                  *(np.concatenate([getattr(c, k) for c in chunks]) for k in ("single", "capital", "lower_initial", "rest_lower")))
+
+
+def hash_words(words: Iterable[str]) -> np.ndarray:
+    """The token hash of each word (one token each, e.g. a stop list), in order."""
+    words = list(words)
+    t = tokenize(words)
+    out = np.zeros(len(words), dtype=_U64)
+    has = np.diff(t.offsets) > 0
+    out[has] = t.hashes[t.offsets[:-1][has]]
+    return out
