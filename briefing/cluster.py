@@ -44,6 +44,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .models import ArticleGroup, Encoder, MergeEvidence, Section, Story
+from .tokens import Tokens, hash_words, map_chunks
 
 # Shipped tuned values: one configuration for every data set (ECB+ dev BCubed F1 0.914, NewsWCL50
 # 1.0; the F1 stays >= 0.905 for thresholds 0.2625-0.2875). See tests/test_eval_clustering.py.
@@ -56,8 +57,6 @@ CANDIDATE_MIN_COSINE = 0.25  # pairs below this embedding cosine are not even ca
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _NAME_RUN = re.compile(rf"[{_UPPER}][\w'’\-]*(?:[ \t]+[{_UPPER}][\w'’\-]*)*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-_CAP_WORD = re.compile(rf"\b[{_UPPER}][a-zß-öø-ÿ'’\-]+\b")
-_LOW_WORD = re.compile(r"\b[a-zß-öø-ÿ][a-zß-öø-ÿ'’\-]+\b")
 # Capitalised words that never name anything (sentence starters, weekdays, page furniture).
 _NOT_NAMES = set(
     """the a an in on at for and but or of to by with from as it its this that these those he she they
@@ -104,16 +103,6 @@ def strip_boilerplate(groups: Sequence[ArticleGroup]) -> list[str]:
     return out
 
 
-def _common_words(docs: Sequence[str]) -> set[str]:
-    """Words written capitalised only because they start a sentence: seen lower-case as often."""
-    low: Counter[str] = Counter()
-    cap: Counter[str] = Counter()
-    for d in docs:
-        cap.update(w.lower() for w in _CAP_WORD.findall(d))
-        low.update(_LOW_WORD.findall(d))
-    return {w for w, c in cap.items() if low[w] >= 0.5 * c} | _NOT_NAMES
-
-
 def entities(text: str, common: set[str]) -> list[tuple[str, str]]:
     """(key, display) of names, multi-word names and numbers in ``text``, repeated as they occur.
 
@@ -134,6 +123,29 @@ def entities(text: str, common: set[str]) -> list[tuple[str, str]]:
     return out
 
 
+class _Names(Sequence[dict[str, str]]):
+    """Per row, entity key -> display form, most mentioned first; built only for the rows whose
+    evidence is shown (a window has thousands of rows, a story's evidence a handful)."""
+
+    def __init__(self, docs: Sequence[str], common: set[str]) -> None:
+        self._docs, self._common, self._done = docs, common, {}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        got = self._done.get(i)
+        if got is None:
+            e = entities(self._docs[i], self._common)
+            shown: dict[str, str] = {}
+            for key, disp in e:
+                shown.setdefault(key, disp)
+            got = self._done[i] = {k: shown[k] for k, _ in Counter(k for k, _ in e).most_common()}
+        return got
+
+
 @dataclass
 class Features:
     """Everything the merging compares, one row per article group."""
@@ -142,49 +154,126 @@ class Features:
     sparse: sp.csr_matrix  # (n, V) words + entities TF-IDF scaled likewise
     embedding: np.ndarray  # (n, d) unscaled embeddings (for evidence)
     words: sp.csr_matrix  # (n, Vw) unscaled, for evidence
-    names: list[dict[str, str]]  # entity key -> display form, per row, most mentioned first
+    names: Sequence[dict[str, str]]  # entity key -> display form, per row, most mentioned first
     name_idf: dict[str, float]
     times: np.ndarray  # (n,) POSIX seconds of the earliest member, nan when unknown
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting: numpy 2's hash-table unique is several times slower on 10^6+ integers."""
+    x = np.sort(x)
+    return x[np.concatenate([[True], x[1:] != x[:-1]])] if len(x) else x
+
+
+def _binary_tfidf(keys: np.ndarray, bits: int, n: int) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """L2-normalised binary TF-IDF with smooth idf (scikit-learn's ``TfidfVectorizer(binary=True)``)
+    from sorted unique ``row << bits | term`` keys; also returns the term of each column and its idf."""
+    if len(keys) == 0:
+        return sp.csr_matrix((n, 1), dtype=np.float32), np.zeros(0, np.uint64), np.zeros(0)
+    mask = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    row = (keys >> np.uint64(bits)).astype(np.int64)
+    term = keys & mask
+    vocab = _sorted_unique(term)
+    col = np.searchsorted(vocab, term)
+    idf = np.log((1.0 + n) / (1.0 + np.bincount(col, minlength=len(vocab)))) + 1.0
+    data = idf[col]
+    norm = np.sqrt(np.bincount(row, weights=data * data, minlength=n))
+    data = (data / np.where(norm > 0, norm, 1.0)[row]).astype(np.float32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(row, minlength=n))
+    m = sp.csr_matrix((data, col.astype(np.int32), indptr), shape=(n, len(vocab)))
+    m.has_sorted_indices = True
+    return m, vocab, idf
+
+
+def _pack(row: np.ndarray, term: np.ndarray, n: int, hashed: bool = True) -> tuple[np.ndarray, int]:
+    """Sorted unique ``row << bits | term`` keys: of a 64-bit hash the top ``bits`` are kept, a
+    small term id is kept whole."""
+    row_bits = max(1, int(n).bit_length())
+    bits = 64 - row_bits
+    term = term.astype(np.uint64)
+    keys = (row.astype(np.uint64) << np.uint64(bits)) | (term >> np.uint64(row_bits) if hashed else term)
+    return _sorted_unique(keys), bits
+
+
+def _word_features(docs: Sequence[str], queries: np.ndarray) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """Words of every text (scikit-learn's English stop words and one-letter tokens dropped) as
+    packed keys for ``_binary_tfidf``, plus how often each query hash occurs written capitalised
+    (``Apple``) and in lower case (``apple``) across all texts, in one tokenisation."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    n = len(docs)
+    stop = np.sort(hash_words(sorted(ENGLISH_STOP_WORDS)))
+    qs = _sorted_unique(queries)  # "attorney" and "attorney's" share a first token
+
+    def one(t: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        h = t.hashes
+        at = np.minimum(np.searchsorted(stop, h), len(stop) - 1)
+        word = ~t.single & (stop[at] != h)
+        keys, _ = _pack(t.doc[word], h[word], n)
+        cap = np.zeros(len(qs), np.int64)
+        low = np.zeros(len(qs), np.int64)
+        if len(qs):
+            at = np.minimum(np.searchsorted(qs, h), len(qs) - 1)
+            hit = (qs[at] == h) & ~t.single & t.rest_lower & ~t.joined
+            cap = np.bincount(at[hit & t.capital], minlength=len(qs))
+            low = np.bincount(at[hit & t.lower_initial], minlength=len(qs))
+        return keys, cap, low
+
+    got = map_chunks(docs, one)
+    keys = np.concatenate([k for k, _, _ in got]) if got else np.zeros(0, np.uint64)
+    cap = np.zeros(len(qs), np.int64)
+    low = np.zeros(len(qs), np.int64)
+    for _, c, lo in got:
+        cap += c
+        low += lo
+    at = np.searchsorted(qs, queries)
+    return keys, 64 - max(1, int(n).bit_length()), cap[at], low[at]
 
 
 def build_features(
     groups: Sequence[ArticleGroup], vectors: np.ndarray, weights: Sequence[float] = DEFAULT_WEIGHTS
 ) -> Features:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
+    """The three views of every group, each row L2-normalised and scaled by its weight.
 
+    Texts are tokenised once, as hashes in numpy (``tokens.py``): the word TF-IDF and the counts
+    that decide which capitalised words are names come from that pass. Name runs and numbers
+    are found with regular expressions, each distinct run turned into entity keys once.
+    """
     docs = strip_boilerplate(groups)
-    common = _common_words(docs)
-    ents = [entities(d, common) for d in docs]
-    names = []
-    for e in ents:
-        shown: dict[str, str] = {}
-        for key, disp in e:
-            shown.setdefault(key, disp)
-        counts = Counter(k for k, _ in e)
-        names.append({k: shown[k] for k, _ in counts.most_common()})
     n = len(docs)
-    wv = TfidfVectorizer(stop_words="english", dtype=np.float32, binary=True)
-    try:
-        words = normalize(wv.fit_transform(docs)).astype(np.float32)
-    except ValueError:  # only stop words / empty texts
-        words = sp.csr_matrix((n, 1), dtype=np.float32)
-    ev = TfidfVectorizer(analyzer=lambda i: [k for k, _ in ents[int(i)]], dtype=np.float32, binary=True)
-    try:
-        ent_m = normalize(ev.fit_transform([str(i) for i in range(n)])).astype(np.float32)
-        name_idf = dict(zip(ev.get_feature_names_out(), ev.idf_, strict=True))
-    except ValueError:
-        ent_m = sp.csr_matrix((n, 1), dtype=np.float32)
-        name_idf = {}
+    runs = [_NAME_RUN.findall(d) for d in docs]
+    distinct = {r for rs in runs for r in rs}
+    run_words = sorted({w.lower() for r in distinct for w in r.split()})
+    word_keys, bits, cap, low = _word_features(docs, hash_words(run_words))
+    common = {w for w, c, lo in zip(run_words, cap.tolist(), low.tolist(), strict=True) if c and lo >= 0.5 * c} | _NOT_NAMES
+    words, _, _ = _binary_tfidf(word_keys, bits, n)
+    # entity keys: numbers, then each run's names and multi-word names (as ``entities``)
+    of_run = {r: [k for k, _ in entities(r, common) if not k.startswith("#")] for r in distinct}
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, (d, rs) in enumerate(zip(docs, runs, strict=True)):
+        keys = {"#" + t.replace(",", "") for t in _NUMBER.findall(d)}
+        for r in set(rs):
+            keys.update(of_run[r])
+        ids = [vocab.setdefault(k, len(vocab)) for k in keys]
+        cols.extend(ids)
+        rows.extend([i] * len(ids))
+    ent_keys, ebits = _pack(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), n, hashed=False)
+    ent_m, ent_vocab, ent_idf = _binary_tfidf(ent_keys, ebits, n)
+    names_of = list(vocab)
+    name_idf = {names_of[int(t)]: float(v) for t, v in zip(ent_vocab.tolist(), ent_idf.tolist(), strict=True)}
     we, ww, wn = (float(w) for w in weights)
     total = we + ww + wn
     dense = (np.asarray(vectors, dtype=np.float32) * math.sqrt(we / total)).astype(np.float32)
     sparse = sp.hstack([words * math.sqrt(ww / total), ent_m * math.sqrt(wn / total)], format="csr", dtype=np.float32)
+    sparse.sort_indices()
     times = np.array(
         [min((a.published.timestamp() for a in g.articles if a.published), default=np.nan) for g in groups],
         dtype=np.float64,
     )
-    return Features(dense, sparse, np.asarray(vectors, dtype=np.float32), words, names, name_idf, times)
+    return Features(dense, sparse, np.asarray(vectors, dtype=np.float32), words, _Names(docs, common), name_idf, times)
 
 
 def knn_candidates(
