@@ -38,12 +38,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from .models import ArticleGroup, Encoder, MergeEvidence, Section, Story
+from .stopwords import ENGLISH_STOP_WORDS
 from .tokens import Tokens, hash_words, map_chunks
 
 # Shipped tuned values: one configuration for every data set (ECB+ dev BCubed F1 0.914, NewsWCL50
@@ -92,7 +94,7 @@ def strip_boilerplate(groups: Sequence[ArticleGroup]) -> list[str]:
     seen: dict[tuple[str, str], int] = {}
     for g, lines in zip(groups, lines_of, strict=True):
         for ln in set(lines):
-            if len(ln.split()) >= 3:
+            if len(ln.split(None, 2)) == 3:
                 key = (g.primary.source, ln)
                 seen[key] = seen.get(key, 0) + 1
     out = []
@@ -142,10 +144,8 @@ class _Names(Sequence[dict[str, str]]):
             e = [("#" + t.replace(",", ""), t) for t in self._numbers[i]]
             for r in self._runs[i]:
                 e.extend(self._of_run[r])
-            shown: dict[str, str] = {}
-            for key, disp in e:
-                shown.setdefault(key, disp)
-            got = self._done[i] = {k: shown[k] for k, _ in Counter(k for k, _ in e).most_common()}
+            shown = dict(reversed(e))  # the first display form of each key
+            got = self._done[i] = {k: shown[k] for k, _ in Counter([k for k, _ in e]).most_common()}
         return got
 
 
@@ -199,39 +199,51 @@ def _pack(row: np.ndarray, term: np.ndarray, n: int, hashed: bool = True) -> tup
     return _sorted_unique(keys), bits
 
 
-def _word_features(docs: Sequence[str], queries: np.ndarray) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
-    """Words of every text (scikit-learn's English stop words and one-letter tokens dropped) as
-    packed keys for ``_binary_tfidf``, plus how often each query hash occurs written capitalised
-    (``Apple``) and in lower case (``apple``) across all texts, in one tokenisation."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+def _member_table(hashes: np.ndarray) -> tuple[np.ndarray, int]:
+    """A direct-mapped table of a few hundred 64-bit hashes: ``table[h >> shift] == h`` tests
+    membership with one gather per token (searchsorted into the list cost ~10x more)."""
+    for bits in range(12, 24):
+        shift = 64 - bits
+        slot = (hashes >> np.uint64(shift)).astype(np.int64)
+        if len(np.unique(slot)) == len(slot):
+            table = np.zeros(1 << bits, dtype=np.uint64)  # 0 is never a token hash in practice
+            table[slot] = hashes
+            return table, shift
+    raise ValueError("hash collision in a stop list")  # 2^-40 odd: never seen
 
+
+def _word_tokens(docs: Sequence[str]) -> tuple[np.ndarray, int, list[np.ndarray], list[np.ndarray]]:
+    """Words of every text (scikit-learn's English stop words and one-letter tokens dropped) as
+    packed keys for ``_binary_tfidf``, plus per chunk the hashes of the words written
+    capitalised (``Apple``) and in lower case (``apple``), for the name test: one tokenisation."""
     n = len(docs)
-    stop = np.sort(hash_words(sorted(ENGLISH_STOP_WORDS)))
-    qs = _sorted_unique(queries)  # "attorney" and "attorney's" share a first token
+    table, shift = _member_table(hash_words(sorted(ENGLISH_STOP_WORDS)))
 
     def one(t: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         h = t.hashes
-        at = np.minimum(np.searchsorted(stop, h), len(stop) - 1)
-        word = ~t.single & (stop[at] != h)
+        word = ~t.single & (table[(h >> np.uint64(shift)).astype(np.int64)] != h)
         keys, _ = _pack(t.doc[word], h[word], n)
-        cap = np.zeros(len(qs), np.int64)
-        low = np.zeros(len(qs), np.int64)
-        if len(qs):
-            at = np.minimum(np.searchsorted(qs, h), len(qs) - 1)
-            hit = (qs[at] == h) & ~t.single & t.rest_lower & ~t.joined
-            cap = np.bincount(at[hit & t.capital], minlength=len(qs))
-            low = np.bincount(at[hit & t.lower_initial], minlength=len(qs))
-        return keys, cap, low
+        plain = ~t.single & t.rest_lower & ~t.joined
+        return keys, h[plain & t.capital], h[plain & t.lower_initial]
 
     got = map_chunks(docs, one)
     keys = np.concatenate([k for k, _, _ in got]) if got else np.zeros(0, np.uint64)
-    cap = np.zeros(len(qs), np.int64)
-    low = np.zeros(len(qs), np.int64)
-    for _, c, lo in got:
-        cap += c
-        low += lo
-    at = np.searchsorted(qs, queries)
-    return keys, 64 - max(1, int(n).bit_length()), cap[at], low[at]
+    return keys, 64 - max(1, int(n).bit_length()), [c for _, c, _ in got], [lo for _, _, lo in got]
+
+
+def _occurrences(chunks: list[np.ndarray], queries: np.ndarray) -> np.ndarray:
+    """How often each query hash occurs in the arrays, together (chunks counted in threads)."""
+    qs = _sorted_unique(queries)
+    if len(qs) == 0:
+        return np.zeros(len(queries), dtype=np.int64)
+
+    def one(h: np.ndarray) -> np.ndarray:
+        at = np.minimum(np.searchsorted(qs, h), len(qs) - 1)
+        return np.bincount(at[qs[at] == h], minlength=len(qs))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        total = sum(pool.map(one, chunks), np.zeros(len(qs), dtype=np.int64))
+    return total[np.searchsorted(qs, queries)]
 
 
 def build_features(
@@ -245,26 +257,34 @@ def build_features(
     """
     docs = strip_boilerplate(groups)
     n = len(docs)
-    runs = [_NAME_RUN.findall(d) for d in docs]
-    distinct = {r for rs in runs for r in rs}
-    run_words = sorted({w.lower() for r in distinct for w in r.split()})
-    word_keys, bits, cap, low = _word_features(docs, hash_words(run_words))
+    with ThreadPoolExecutor(max_workers=1) as pool:  # numpy tokenises while this thread runs the regexes
+        tokens = pool.submit(_word_tokens, docs)
+        runs = [_NAME_RUN.findall(d) for d in docs]
+        numbers = [_NUMBER.findall(d) for d in docs]
+        distinct = {r for rs in runs for r in rs}
+        run_words = sorted({w.lower() for r in distinct for w in r.split()})
+        first = hash_words(run_words)  # "attorney's" is counted as "attorney"
+        word_keys, bits, caps, lows = tokens.result()
+    cap, low = _occurrences(caps, first), _occurrences(lows, first)
     common = {w for w, c, lo in zip(run_words, cap.tolist(), low.tolist(), strict=True) if c and lo >= 0.5 * c} | _NOT_NAMES
     words, _, _ = _binary_tfidf(word_keys, bits, n)
     # entity keys: numbers, then each run's names and multi-word names (as ``entities``)
     of_run = {r: [e for e in entities(r, common) if not e[0].startswith("#")] for r in distinct}
-    numbers = [_NUMBER.findall(d) for d in docs]
+    # (row, key id) pairs in numpy: each distinct run's key ids once, expanded per occurrence
     vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, (nums, rs) in enumerate(zip(numbers, runs, strict=True)):
-        keys = {"#" + t.replace(",", "") for t in nums}
-        for r in set(rs):
-            keys.update(k for k, _ in of_run[r])
-        ids = [vocab.setdefault(k, len(vocab)) for k in keys]
-        cols.extend(ids)
-        rows.extend([i] * len(ids))
-    ent_keys, ebits = _pack(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), n, hashed=False)
+    run_index = {r: x for x, r in enumerate(of_run)}
+    run_keys = [[vocab.setdefault(k, len(vocab)) for k, _ in e] for e in of_run.values()]
+    run_len = np.array([len(ks) for ks in run_keys], dtype=np.int64)
+    run_start = np.concatenate([[0], np.cumsum(run_len)[:-1]]).astype(np.int64)
+    run_flat = np.array([k for ks in run_keys for k in ks], dtype=np.int64)
+    occ = [run_index[r] for rs in runs for r in rs]
+    occ_row = np.repeat(np.arange(n), [len(rs) for rs in runs])
+    occ_run = np.asarray(occ, dtype=np.int64)
+    key_rows = np.repeat(occ_row, run_len[occ_run]) if len(occ_run) else np.zeros(0, np.int64)
+    key_cols = run_flat[_ranges(run_start[occ_run], run_len[occ_run])] if len(occ_run) else np.zeros(0, np.int64)
+    num_cols = np.array([vocab.setdefault("#" + t.replace(",", ""), len(vocab)) for ns in numbers for t in ns], dtype=np.int64)
+    num_rows = np.repeat(np.arange(n), [len(ns) for ns in numbers])
+    ent_keys, ebits = _pack(np.concatenate([key_rows, num_rows]), np.concatenate([key_cols, num_cols]), n, hashed=False)
     ent_m, ent_vocab, ent_idf = _binary_tfidf(ent_keys, ebits, n)
     names_of = list(vocab)
     name_idf = {names_of[int(t)]: float(v) for t, v in zip(ent_vocab.tolist(), ent_idf.tolist(), strict=True)}
@@ -352,6 +372,9 @@ def sparse_pair_dots(m: sp.csr_matrix, i: np.ndarray, j: np.ndarray, buffer_byte
         return out
     width = max(1, m.shape[1])
     indptr, indices, data = m.indptr.astype(np.int64), m.indices.astype(np.int64), m.data
+    nnz = np.diff(indptr)
+    swap = nnz[i] < nnz[j]  # scatter the longer row, gather the shorter: the work is the gathered side
+    i, j = np.where(swap, j, i), np.where(swap, i, j)
     order = np.argsort(i, kind="stable")
     si, sj = i[order], j[order]
     starts = np.flatnonzero(np.concatenate([[True], si[1:] != si[:-1]]))
@@ -393,6 +416,18 @@ def _row(m: sp.csr_matrix, i: int) -> SparseVec:
     return m.indices[lo:hi], m.data[lo:hi].astype(np.float64)
 
 
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Union of two sorted unique arrays: the shorter one's new values inserted into the longer
+    (a story of hundreds of articles absorbs one more: no re-sort of its thousands of columns)."""
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) == 0:
+        return a
+    pos = np.searchsorted(a, b)
+    new = b[(pos == len(a)) | (a[np.minimum(pos, len(a) - 1)] != b)]
+    return np.insert(a, np.searchsorted(a, new), new) if len(new) else a
+
+
 def average_link(
     f: Features,
     threshold: float,
@@ -401,6 +436,7 @@ def average_link(
     outlets: Sequence[dict[str, tuple[float, float]]] | None = None,
     same_outlet_hours: float = 0.0,
     same_outlet_min: float = 0.0,
+    candidates: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[list[int]]:
     """Average-link agglomeration over the kNN candidate graph; returns lists of row indices.
 
@@ -412,13 +448,14 @@ def average_link(
     less than that many hours apart (or undated): an outlet does not report one event twice in
     different words on the same day (its reposts are wire copies, collapsed before), while one
     company's blog posting five different launches on one day is common. Its follow-up a day
-    later may still join the story, if the link reaches ``same_outlet_min``.
+    later may still join the story, if the link reaches ``same_outlet_min``. ``candidates`` are
+    ``knn_candidates(f.embedding, k)`` when the caller computed them already.
     """
     n = len(f.dense)
     if n == 0:
         return []
     f.sparse.sort_indices()
-    ci, cj = knn_candidates(f.embedding, k=k)
+    ci, cj = candidates if candidates is not None else knn_candidates(f.embedding, k=k)
     sims = pair_similarity(f, ci, cj)
     keep = sims >= threshold
     ci, cj, sims = ci[keep], cj[keep], sims[keep]
@@ -447,12 +484,16 @@ def average_link(
 
     adj: dict[int, set[int]] = {i: set() for i in range(n)}
     version = [0] * n  # bumped on every merge: heap entries of older versions are stale
-    heap: list[tuple[float, int, int, int, int]] = []
-    for a, b, s in zip(ci.tolist(), cj.tolist(), sims.tolist(), strict=True):
+    # the candidate pairs, best first, as a sorted list; links recomputed after merges go to a
+    # heap; the loop takes the better head of the two (half the heap work of pushing them all)
+    first = np.lexsort((cj, ci, -sims.astype(np.float64)))
+    initial = list(zip((-sims.astype(np.float64)[first]).tolist(), ci[first].tolist(), cj[first].tolist(),
+                       [0] * len(first), [0] * len(first), strict=True))
+    initial.reverse()  # popped from the end
+    for a, b in zip(ci.tolist(), cj.tolist(), strict=True):
         adj[a].add(b)
         adj[b].add(a)
-        heap.append((-s, a, b, 0, 0))
-    heapq.heapify(heap)
+    heap: list[tuple[float, int, int, int, int]] = []
     window = window_hours * 3600.0 if window_hours and window_hours > 0 else math.inf
 
     def dvec(c: int) -> np.ndarray:
@@ -491,8 +532,11 @@ def average_link(
         hi = np.fmax(tmax[a], tmax[b])
         return bool(np.isfinite(lo) and np.isfinite(hi) and hi - lo > window)
 
-    while heap:
-        neg, a, b, va, vb = heapq.heappop(heap)
+    while heap or initial:
+        if initial and (not heap or initial[-1] < heap[0]):
+            neg, a, b, va, vb = initial.pop()
+        else:
+            neg, a, b, va, vb = heapq.heappop(heap)
         if a not in members or b not in members or version[a] != va or version[b] != vb:
             continue  # stale: one side was merged since
         if too_far(a, b) or -neg < outlet_bar(a, b):
@@ -505,7 +549,7 @@ def average_link(
         (ia, xa), (ib, xb) = svec(a), svec(b)
         buf[ia] += xa
         buf[ib] += xb
-        cols = _sorted_unique(np.concatenate([ia, ib]))
+        cols = _union(ia, ib)
         ssum[a] = (cols, buf[cols])
         dsum.pop(b, None)
         ssum.pop(b, None)
@@ -533,9 +577,14 @@ def average_link(
 
 def _shared_names(f: Features, i: int, j: int, limit: int = 8) -> list[str]:
     """Names both mention, the most mentioned first (what a reader recognises), no lone digits."""
-    other = f.names[j]
-    shared = [k for k in f.names[i] if k in other and len(k.lstrip("#")) > 1]
-    return [f.names[i][k] for k in shared[:limit]]
+    mine, other = f.names[i], f.names[j]
+    out: list[str] = []
+    for k, disp in mine.items():
+        if k in other and len(k.lstrip("#")) > 1:
+            out.append(disp)
+            if len(out) == limit:
+                break
+    return out
 
 
 def _evidence(f: Features, idx: list[int], groups: Sequence[ArticleGroup]) -> list[MergeEvidence]:
@@ -625,10 +674,13 @@ def cluster_stories(
             raise ValueError("cluster_stories needs an encoder or vectors")
         vectors = np.asarray(encoder([embed_text(g) for g in groups]), dtype=np.float32)
     t = threshold if threshold and threshold > 0 else DEFAULT_THRESHOLD
-    f = build_features(groups, vectors, weights)
-    outlets = [_outlet_times(g) for g in groups]
-    clusters = average_link(f, t, window_hours, k=neighbours, outlets=outlets,
-                            same_outlet_hours=same_outlet_hours, same_outlet_min=same_outlet_min)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the kNN product runs in BLAS while the texts are read
+        knn = pool.submit(knn_candidates, np.asarray(vectors, dtype=np.float32), neighbours)
+        f = build_features(groups, vectors, weights)
+        outlets = [_outlet_times(g) for g in groups]
+        candidates = knn.result()
+    clusters = average_link(f, t, window_hours, k=neighbours, outlets=outlets, same_outlet_hours=same_outlet_hours,
+                            same_outlet_min=same_outlet_min, candidates=candidates)
     stories = []
     for idx in clusters:
         members = [groups[i] for i in idx]

@@ -203,7 +203,7 @@ def _shingle_keys(texts: Sequence[str], k: int = SHINGLE) -> tuple[np.ndarray, i
     def one(t: Tokens) -> np.ndarray:
         return _keys(*_shingles_of(t, k), n)[0]
 
-    got = map_chunks(texts, one)
+    got = map_chunks(texts, one, detail=False)
     bits = 64 - max(1, int(n).bit_length())
     return (np.concatenate(got) if got else np.zeros(0, np.uint64)), bits
 

@@ -67,42 +67,31 @@ class Tokens:
         return len(self.hashes)
 
 
-def _chunk(buf: np.ndarray) -> dict[str, np.ndarray]:
-    """Tokens of one byte buffer (texts separated by NUL bytes); positions are buffer offsets."""
+_PAD = 4  # NUL bytes before and after a chunk's texts: neighbours up to 4 bytes away need no bounds checks
+
+
+def _chunk(buf: np.ndarray, detail: bool) -> dict[str, np.ndarray]:
+    """Tokens of one byte buffer (texts separated by NUL bytes, _PAD NULs at both ends);
+    positions are buffer offsets. Without ``detail`` only hashes and starts are computed."""
     n = len(buf)
     word = _WORD_BYTE[buf]
     low = _LOWER[buf]
-    upper = _ASCII_UPPER[buf]
-    lower = _ASCII_LOWER[buf]
-    if n > 1:
-        # non-ASCII punctuation is not a word character: E2 80-83 xx, C2 80-BF, F0 9F xx xx (emoji)
-        lead = np.flatnonzero(buf[:-1] == 0xE2)
-        lead = lead[(buf[lead + 1] >= 0x80) & (buf[lead + 1] <= 0x83)]
-        for k in range(3):
-            word[np.minimum(lead + k, n - 1)] = False
-        lead = np.flatnonzero(buf[:-1] == 0xC2)
-        lead = lead[buf[lead + 1] <= 0xBF]
-        word[lead] = False
-        word[lead + 1] = False
-        lead = np.flatnonzero(buf[:-1] == 0xF0)
-        lead = lead[buf[lead + 1] == 0x9F]
-        for k in range(4):
-            word[np.minimum(lead + k, n - 1)] = False
-        # Latin-1 letters: C3 80-9E (not 97, the multiplication sign) are capitals of C3 A0-BE
-        lead = np.flatnonzero(buf[:-1] == 0xC3)
-        nxt = buf[lead + 1]
-        cap = lead[(nxt >= 0x80) & (nxt <= 0x9E) & (nxt != 0x97)]
-        low[cap + 1] += 0x20
-        upper[cap] = True
-        upper[cap + 1] = True
-        small = lead[(nxt >= 0x9F) & (nxt != 0xB7)]
-        lower[small] = True
-    nxt_word = np.zeros(n + 1, dtype=bool)
-    nxt_word[1:n] = word[1:]
-    prev = np.zeros(n, dtype=bool)
-    prev[1:] = word[:-1]
-    starts = np.flatnonzero(word & ~prev)
-    ends = np.flatnonzero(word & ~nxt_word[1:]) + 1
+    # the few bytes >= C2 start multi-byte characters: classify those alone
+    hi = np.flatnonzero(buf >= 0xC2)
+    b0, b1 = buf[hi], buf[hi + 1]
+    # non-ASCII punctuation is not a word character: E2 80-83 xx, C2 80-BF, F0 9F xx xx (emoji)
+    lead = hi[(b0 == 0xE2) & (b1 >= 0x80) & (b1 <= 0x83)]
+    word[lead] = word[lead + 1] = word[lead + 2] = False
+    lead = hi[(b0 == 0xC2) & (b1 <= 0xBF)]
+    word[lead] = word[lead + 1] = False
+    lead = hi[(b0 == 0xF0) & (b1 == 0x9F)]
+    word[lead] = word[lead + 1] = word[lead + 2] = word[lead + 3] = False
+    # Latin-1 letters: C3 80-9E (not 97, the multiplication sign) are capitals of C3 A0-BE
+    cap = hi[(b0 == 0xC3) & (b1 >= 0x80) & (b1 <= 0x9E) & (b1 != 0x97)]
+    low[cap + 1] += 0x20
+    edge = np.diff(word.view(np.int8))
+    starts = np.flatnonzero(edge == 1) + 1
+    ends = np.flatnonzero(edge == -1) + 1
     length = ends - starts
     # polynomial hash of each token from prefix sums: sum(b[m] P^m) over the token, times P^-start
     pw, inv = _powers(n)
@@ -110,27 +99,29 @@ def _chunk(buf: np.ndarray) -> dict[str, np.ndarray]:
     np.cumsum(pw * (low * word), out=acc[1:])
     h = (acc[ends] - acc[starts]) * inv[starts]
     h = _mix(h + length.astype(_U64) * _U64(0xD6E8FEB86659FD93))
+    if not detail:
+        return {"hash": h, "start": starts}
+    upper = _ASCII_UPPER[buf]
+    lower = _ASCII_LOWER[buf]
+    upper[cap] = upper[cap + 1] = True
+    lower[hi[(b0 == 0xC3) & (b1 >= 0x9F) & (b1 != 0xB7)]] = True
     # one character: one byte, or one multi-byte sequence (its length follows from the lead byte)
-    lead = buf[starts]
-    seq = np.where(lead >= 0xF0, 4, np.where(lead >= 0xE0, 3, np.where(lead >= 0xC0, 2, 1)))
+    first = buf[starts]
+    seq = np.where(first >= 0xF0, 4, np.where(first >= 0xE0, 3, np.where(first >= 0xC0, 2, 1)))
     single = length == seq
     ups = np.zeros(n + 1, dtype=np.int32)
-    ups[1:] = np.cumsum(upper, dtype=np.int32)
+    np.cumsum(upper, dtype=np.int32, out=ups[1:])
     # a Latin-1 capital marks both its bytes: the rest of the token starts after the second
-    skip = 1 + ((lead == 0xC3) & upper[starts] & (length > 1))
+    skip = 1 + ((first == 0xC3) & upper[starts] & (length > 1))
     rest_lower = ups[ends] - ups[np.minimum(starts + skip, ends)] == 0
     # compounds: a hyphen or apostrophe between a word and a lower-case letter (the words the
     # name test counts are whole compounds, as the regex [a-z'’-]+ takes them)
-    pad = np.concatenate([buf, np.zeros(4, np.uint8)])
-    plain = (pad[ends] == 0x27) | (pad[ends] == 0x2D)
-    curly = (pad[ends] == 0xE2) & (pad[ends + 1] == 0x80) & (pad[ends + 2] == 0x99)
-    after = np.where(curly, ends + 3, ends + 1)
-    joined = (plain | curly) & _ASCII_LOWER[pad[after]]
-    back = np.concatenate([np.zeros(4, np.uint8), buf])  # back[i + 4] == buf[i]
-    plain = (back[starts + 3] == 0x27) | (back[starts + 3] == 0x2D)
-    curly = (back[starts + 1] == 0xE2) & (back[starts + 2] == 0x80) & (back[starts + 3] == 0x99)
-    before = np.where(curly, starts + 4 - 4, starts + 4 - 2)
-    joined |= (plain | curly) & word[np.maximum(before - 4, 0)] & (before >= 4) & lower[starts]
+    plain = (buf[ends] == 0x27) | (buf[ends] == 0x2D)
+    curly = (buf[ends] == 0xE2) & (buf[ends + 1] == 0x80) & (buf[ends + 2] == 0x99)
+    joined = (plain | curly) & _ASCII_LOWER[buf[np.where(curly, ends + 3, ends + 1)]]
+    plain = (buf[starts - 1] == 0x27) | (buf[starts - 1] == 0x2D)
+    curly = (buf[starts - 3] == 0xE2) & (buf[starts - 2] == 0x80) & (buf[starts - 1] == 0x99)
+    joined |= (plain | curly) & word[np.where(curly, starts - 4, starts - 2)] & lower[starts]
     return {"hash": h, "start": starts, "single": single, "capital": upper[starts],
             "lower_initial": lower[starts], "rest_lower": rest_lower, "joined": joined}
 
@@ -163,29 +154,34 @@ def _spans(parts: Sequence[bytes]) -> list[tuple[int, int]]:
     return spans
 
 
-def _tokens_of(parts: Sequence[bytes], i: int, j: int) -> Tokens:
-    buf = np.frombuffer(b"\x00".join(parts[i:j]) + b"\x00", dtype=np.uint8)
-    begins = np.cumsum([0] + [len(p) + 1 for p in parts[i:j]])[:-1]
-    got = _chunk(buf)
+def _tokens_of(parts: Sequence[bytes], i: int, j: int, detail: bool) -> Tokens:
+    pad = b"\x00" * _PAD
+    buf = np.frombuffer(pad + b"\x00".join(parts[i:j]) + pad, dtype=np.uint8)
+    begins = _PAD + np.cumsum([0] + [len(p) + 1 for p in parts[i:j]])[:-1]
+    got = _chunk(buf, detail)
     doc = np.searchsorted(begins, got["start"], side="right") - 1 + i
     offsets = np.zeros(j - i + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(np.bincount(doc - i, minlength=j - i))
-    return Tokens(got["hash"], doc.astype(np.int64), offsets, got["single"], got["capital"], got["lower_initial"],
-                  got["rest_lower"], got["joined"], first=i)
+    no = np.zeros(0, dtype=bool)
+    return Tokens(got["hash"], doc.astype(np.int64), offsets, *(got.get(k, no) for k in _DETAIL), first=i)
 
 
-def map_chunks(texts: Sequence[str], fn: Callable[[Tokens], R], workers: int = 0) -> list[R]:
+_DETAIL = ("single", "capital", "lower_initial", "rest_lower", "joined")
+
+
+def map_chunks(texts: Sequence[str], fn: Callable[[Tokens], R], workers: int = 0, detail: bool = True) -> list[R]:
     """``fn`` of the tokens of each run of consecutive texts (about CHUNK_BYTES each), in order.
 
     Chunks keep every array small, and numpy releases the GIL inside each operation, so
-    ``workers`` threads (0: one per core, at most 4) tokenise chunks side by side.
+    ``workers`` threads (0: one per core, at most 4) tokenise chunks side by side. Without
+    ``detail`` the tokens carry hashes only (the case and compound flags stay empty).
     """
     parts = [t.encode("utf-8", "replace") for t in texts]
     spans = _spans(parts)
     _powers(2 * CHUNK_BYTES)  # built once, before any thread reads it
 
     def one(span: tuple[int, int]) -> R:
-        return fn(_tokens_of(parts, *span))
+        return fn(_tokens_of(parts, *span, detail))
 
     workers = workers or min(4, os.cpu_count() or 1)
     if workers <= 1 or len(spans) < 2:
@@ -204,7 +200,7 @@ def tokenize(texts: Sequence[str]) -> Tokens:
     offsets = np.zeros(n + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(np.concatenate([np.diff(c.offsets) for c in chunks]))
     return Tokens(*(np.concatenate([getattr(c, k) for c in chunks]) for k in ("hashes", "doc")), offsets,
-                  *(np.concatenate([getattr(c, k) for c in chunks]) for k in ("single", "capital", "lower_initial", "rest_lower", "joined")))
+                  *(np.concatenate([getattr(c, k) for c in chunks]) for k in _DETAIL))
 
 
 def hash_words(words: Iterable[str]) -> np.ndarray:
