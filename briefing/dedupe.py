@@ -53,6 +53,8 @@ def _primary_key(a: Article) -> tuple:
 
 NUM_PERM = 64  # signature length: one-permutation hashing into this many bins
 BANDS = 16  # 16 bands x 4 rows: pairs with Jaccard >= ~0.5 collide in some band with p > 0.6
+MAX_CHARS = 10_000  # copies are judged on their first 10,000 characters: enough to tell a copy, and
+# the tails of very long pages would dominate the time
 MAX_BUCKET = 200  # a band bucket of more texts than this is boilerplate, not copies
 _BIN_BITS = 6  # log2(NUM_PERM)
 _EMPTY = np.uint64(np.iinfo(np.uint64).max)
@@ -226,7 +228,7 @@ def collapse_copies(
     n = len(articles)
     if n == 0:
         return []
-    keys, bits = _shingle_keys([f"{a.title}\n{a.text}" for a in articles])
+    keys, bits = _shingle_keys([f"{a.title}\n{a.text[:MAX_CHARS]}" for a in articles])
     offsets = np.zeros(n + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(np.bincount((keys >> np.uint64(bits)).astype(np.int64), minlength=n))
     size = np.diff(offsets)
