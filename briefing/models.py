@@ -79,7 +79,7 @@ class Article:
     @property
     def lead(self) -> str:
         """First ~60 words: what the clustering embeds besides the title."""
-        words = self.text.split()
+        words = self.text.split(None, 60)  # stop after 60: splitting a long text whole costs ms per article
         return " ".join(words[:60])
 
 

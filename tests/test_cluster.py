@@ -200,3 +200,11 @@ def test_an_outlets_follow_up_a_day_later_may_join_its_story(encoder, cfg) -> No
     stories = pipeline.merge_stories([*arts, follow], encoder, cfg)
     story = next(s for s in stories if any(a.entry_id == "peru-day2" for a in s.articles))
     assert {gold.get(a.entry_id, "quake-peru") for a in story.articles} == {"quake-peru"} and len(story.articles) == 4
+
+
+def test_stop_word_copy_matches_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from briefing.stopwords import ENGLISH_STOP_WORDS as ours
+
+    assert ours == ENGLISH_STOP_WORDS
