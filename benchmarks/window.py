@@ -40,8 +40,14 @@ def build_window(n: int, seed: int = 11) -> tuple[list, list[str], list[str]]:
     rng.shuffle(docs)
     end = datetime.fromisoformat(DATE).replace(tzinfo=UTC) + timedelta(hours=23)
     articles = []
+    taken: dict[str, set[int]] = {}  # a story's outlets: an outlet does not file one story twice
     for i, (d, _) in enumerate(docs):
-        outlet = f"Outlet {rng.randrange(300):03d}"
+        used = taken.setdefault(d.cluster, set())
+        pick = rng.randrange(300)
+        while pick in used and len(used) < 300:
+            pick = rng.randrange(300)
+        used.add(pick)
+        outlet = f"Outlet {pick:03d}"
         articles.append(Article(id=i + 1, entry_id=d.id, feed=outlet, source=outlet, url=d.id, title=d.title, text=d.text,
                                 published=end - timedelta(seconds=rng.randrange(36 * 3600))))
     return articles, [d.cluster for d, _ in docs], [origin for _, origin in docs]
