@@ -67,7 +67,8 @@ def load_history(store, *, before: str) -> list[EarlierStory]:
 
 
 def _centroid(story: Story, encoder: Encoder) -> np.ndarray:
-    vecs = np.asarray(encoder([f"{a.title}. {a.lead}" for a in story.articles]), dtype=np.float32)
+    # one text per article group (wire copies are one text), as merging embeds them: no new vectors
+    vecs = np.asarray(encoder([f"{g.primary.title}. {g.primary.lead}".strip() for g in story.groups]), dtype=np.float32)
     c = vecs.mean(axis=0)
     n = float(np.linalg.norm(c))
     return c / n if n else c
@@ -148,9 +149,10 @@ def keep_new(stories: list[Story], history: list[EarlierStory], encoder: Encoder
 def record(store, digest, stories: list[Story], encoder: Encoder) -> None:
     """Remember every story's articles and centroid, for tomorrow's matching (one transaction)."""
     shown = {s.id for s in digest.stories}
+    # embedded before the transaction: the embedding cache writes to the same database
+    centroids = [_centroid(s, encoder).astype(np.float32).tobytes() for s in stories]
     with store.tx() as db:
-        for s in stories:
-            c = _centroid(s, encoder).astype(np.float32).tobytes()
+        for s, c in zip(stories, centroids, strict=True):
             row = db.execute("SELECT first_date FROM stories WHERE id=?", (s.id,)).fetchone()
             if row is None:
                 db.execute(

@@ -61,9 +61,14 @@ def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> lis
     if not articles:
         return []
     c = cfg.cluster
-    vectors = np.asarray(encoder([clustering.embed_text(ArticleGroup(a)) for a in articles]), dtype=np.float32)
-    groups = dedupe.collapse_copies(articles, vectors, jaccard_threshold=c.copy_jaccard)
-    row = {id(a): i for i, a in enumerate(articles)}
+    # Copies first, by shingles alone (a wire copy need not be embedded: it is one group with its
+    # original); then the groups' primaries are embedded and the short texts among them, where a
+    # few changed words move Jaccard a lot, are confirmed as copies by their vectors.
+    first = dedupe.collapse_copies(articles, None, jaccard_threshold=c.copy_jaccard)
+    primaries = [g.primary for g in first]
+    vectors = np.asarray(encoder([clustering.embed_text(ArticleGroup(a)) for a in primaries]), dtype=np.float32)
+    groups = _join_groups(first, dedupe.collapse_copies(primaries, vectors, jaccard_threshold=c.copy_jaccard))
+    row = {id(a): i for i, a in enumerate(primaries)}
     group_vectors = vectors[[row[id(g.primary)] for g in groups]]
     return clustering.cluster_stories(
         groups,
@@ -76,6 +81,20 @@ def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> lis
         same_outlet_hours=c.same_outlet_hours,
         same_outlet_min=c.same_outlet_min,
     )
+
+
+def _join_groups(first: list[ArticleGroup], second: list[ArticleGroup]) -> list[ArticleGroup]:
+    """Groups of ``first`` whose primaries ``second`` found to be copies of each other, as one."""
+    by_primary = {id(g.primary): g for g in first}
+    out = []
+    for g in second:
+        members = [by_primary[id(a)] for a in g.articles]
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        copies = [a for m in members for a in m.articles if a is not g.primary]
+        out.append(ArticleGroup(primary=g.primary, copies=copies, similarity=min(g.similarity, *(m.similarity for m in members))))
+    return out
 
 
 # -- the daily run -------------------------------------------------------------------------------
