@@ -15,6 +15,8 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 
+import numpy as np
+
 
 def main(argv: list[str]) -> int:
     t0 = time.perf_counter()
@@ -59,16 +61,15 @@ def main(argv: list[str]) -> int:
     times["embed_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    from briefing.cluster import embed_text
+    from briefing.models import ArticleGroup
     from briefing.pipeline import merge_stories
 
     fallback = Embedder(cfg.embed.model, max_tokens=0)
-    first = [True]
+    known = {embed_text(ArticleGroup(a)): v for a, v in zip(articles, full, strict=True)}
 
-    def encoder(texts):  # the article vectors are the full-text ones; anything else the model as usual
-        if first[0] and len(texts) == len(articles):
-            first[0] = False
-            return full
-        return fallback(texts)
+    def encoder(texts):  # an article's vector is its full-text one; anything else the model as usual
+        return np.vstack([known[t] if t in known else fallback([t])[0] for t in texts]).astype(np.float32)
 
     stories = merge_stories(articles, encoder, cfg)
     times["cluster_s"] = time.perf_counter() - t

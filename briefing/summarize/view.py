@@ -67,7 +67,7 @@ def lead_part(text: str, words: int) -> str:
     return "\n".join(out)
 
 
-def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, per_outlet: int = 2,
+def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, per_outlet: int = 1,
                    min_overlap: float = 0.3) -> int:
     """Add, behind each takeaway of ``story``, the outlets among the articles the summarizer did
     not read (``story.articles`` less ``read``) that state it too. A sentence of theirs is a
