@@ -441,11 +441,11 @@ def _quit(conn: Any) -> None:
 # -- CLI entry points (wired by cli.py) ---------------------------------------------------------
 
 def default_out_dir(cfg: Any) -> Path:
-    """``[paths] output_dir`` (relative to feeds.toml), else ./out."""
-    if cfg.paths.output_dir:
-        p = Path(cfg.paths.output_dir).expanduser()
-        return p if p.is_absolute() else cfg.base_dir / p
-    return Path("out")
+    """Where the run writes its output (``config.resolve_paths``), so `send --dry-run` and
+    `preview` write beside the site the run wrote."""
+    from .config import resolve_paths
+
+    return resolve_paths(cfg).output
 
 
 def cli_send(
