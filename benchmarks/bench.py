@@ -120,7 +120,7 @@ def _baseline_cache(corpus: Path) -> Path:
     return CACHE / f"baseline-{h.hexdigest()[:16]}.json"
 
 
-def _unbase(key: str, srv: LatencyServer) -> str:
+def _unbase(key: str) -> str:
     """An assignment key without this run's ports (hosts differ from run to run)."""
     feed, url = key.split("\x1f", 1)
     return f"{feed}\x1f{url.split('/', 3)[-1]}"
@@ -215,7 +215,7 @@ def _bench(args: argparse.Namespace, work: Path, n_feeds: int, n_articles: int, 
                 if cached:
                     cached.parent.mkdir(parents=True, exist_ok=True)
                     keep = {**base, "measured_at": time.strftime("%Y-%m-%d %H:%M"),
-                            "assignment": {_unbase(k, srv): v for k, v in base["assignment"].items()}}
+                            "assignment": {_unbase(k): v for k, v in base["assignment"].items()}}
                     cached.write_text(json.dumps(keep), encoding="utf-8")
             bq = bcubed(base["assignment"], gold)
             print(f"baseline (plain, same job): {base['wall_s']:.2f} s wall, {base['cpu_s']:.1f} s CPU, "

@@ -82,7 +82,7 @@ def group_text(g: ArticleGroup) -> str:
 
 def embed_text(g: ArticleGroup) -> str:
     """What the embedding sees: title and lead of the group's primary article."""
-    return f"{g.primary.title}. {g.primary.lead}".strip()
+    return g.primary.title_lead
 
 
 def strip_boilerplate(groups: Sequence[ArticleGroup]) -> list[str]:

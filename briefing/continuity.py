@@ -68,7 +68,7 @@ def load_history(store, *, before: str) -> list[EarlierStory]:
 
 def _centroid(story: Story, encoder: Encoder) -> np.ndarray:
     # one text per article group (wire copies are one text), as merging embeds them: no new vectors
-    vecs = np.asarray(encoder([f"{g.primary.title}. {g.primary.lead}".strip() for g in story.groups]), dtype=np.float32)
+    vecs = np.asarray(encoder([g.primary.title_lead for g in story.groups]), dtype=np.float32)
     c = vecs.mean(axis=0)
     n = float(np.linalg.norm(c))
     return c / n if n else c

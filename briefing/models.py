@@ -82,6 +82,11 @@ class Article:
         words = self.text.split(None, 60)  # stop after 60: splitting a long text whole costs ms per article
         return " ".join(words[:60])
 
+    @property
+    def title_lead(self) -> str:
+        """Title and lead: the text merging embeds (and continuity reuses, from the cache)."""
+        return f"{self.title}. {self.lead}".strip()
+
 
 @dataclass
 class Outlet:

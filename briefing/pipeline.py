@@ -154,10 +154,6 @@ def _entry_text(entry: Entry) -> str:
     return parse.html_to_text(entry.content_html) if entry.content_html else entry.summary
 
 
-def _header(headers: dict[str, str] | None, name: str) -> str | None:
-    return next((v for k, v in (headers or {}).items() if k.lower() == name), None)
-
-
 def _feed_has_article(entry: Entry, min_words: int) -> bool:
     """True when the feed item already carries the whole article (so fetching its page buys nothing)."""
     return bool(min_words > 0 and entry.content_html and len(_entry_text(entry).split()) >= min_words)
@@ -233,7 +229,7 @@ def collect_articles(
         res = page_by_key[f"{f.name}\x1f{e.entry_id}"]
         if res.ok and res.body:
             jobs.append(extract.PageJob(key=f"{f.name}\x1f{e.entry_id}", url=res.final_url or e.link or "", html=res.body,
-                                        feed_text=_entry_text(e), charset=extract.charset_of(_header(res.headers, "content-type"))))
+                                        feed_text=_entry_text(e), charset=extract.charset_of(res.headers.get("content-type"))))
         else:
             stats["page_errors"] = stats.get("page_errors", 0) + 1
     with reporter.task("Extracting", len(jobs)) as advance:
@@ -271,16 +267,23 @@ def collect_articles(
     return health
 
 
+def window_articles(cfg: Config, store: Store, now: datetime) -> list[Article]:
+    """The articles a digest made at ``now`` is built from: the last ``window_hours``."""
+    start = now - timedelta(hours=cfg.briefing.window_hours)
+    return store.articles_between(start, now + timedelta(seconds=1))
+
+
 def build_digest(
     cfg: Config, store: Store, date: str, now: datetime, encoder: Encoder, health: list[FeedHealth], reporter: Reporter,
-    *, record: bool = True, stages: Stages | None = None,
+    *, record: bool = True, stages: Stages | None = None, articles: list[Article] | None = None,
 ) -> Digest:
-    """Cluster the window's articles into stories, continue earlier stories, summarize, rank, section."""
+    """Cluster the window's articles (``window_articles``, unless given) into stories, continue
+    earlier stories, summarize, rank, section."""
     stages = stages or Stages()
-    start = now - timedelta(hours=cfg.briefing.window_hours)
-    with stages.stage("load window") as rec:
-        articles = store.articles_between(start, now + timedelta(seconds=1))
-        rec["items"] = len(articles)
+    if articles is None:
+        with stages.stage("load window") as rec:
+            articles = window_articles(cfg, store, now)
+            rec["items"] = len(articles)
     reporter.log(f"Merging {len(articles)} articles from the last {cfg.briefing.window_hours} hours")
     with reporter.task("Embedding", len(articles)) as advance, _embed_stage(stages, "embed+dedupe+cluster", encoder, len(articles)):
         if isinstance(encoder, Embedder):
@@ -309,8 +312,7 @@ def build_digest(
             else:
                 summarize_one(part, encoder, cfg, store)
                 if part is not story:
-                    story.headline, story.summary = part.headline, part.summary
-                    story.takeaways, story.disagreements = part.takeaways, part.disagreements
+                    _take_summary(story, part)
             advance(1)
     with _embed_stage(stages, "keep new+record", encoder, len(chosen)):
         fresh, no_news = continuity.keep_new(chosen, history, encoder)
@@ -361,9 +363,14 @@ def summarize_one(story: Story, encoder: Encoder, cfg: Config, store: Store | No
             cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
         )
     if view is not story:
-        story.headline, story.summary = view.headline, view.summary
-        story.takeaways, story.disagreements = view.takeaways, view.disagreements
+        _take_summary(story, view)
         summarize.attribute_rest(story, view.articles, encoder)
+
+
+def _take_summary(story: Story, read: Story) -> None:
+    """What the summarizer wrote on a part or view of ``story``, onto the story itself."""
+    story.headline, story.summary = read.headline, read.summary
+    story.takeaways, story.disagreements = read.takeaways, read.disagreements
 
 
 def write_outputs(cfg: Config, store: Store, digest: Digest, out_dir: Path) -> list[Path]:
@@ -419,11 +426,13 @@ def run(
         problems += notes
         encoder = make_embedder(cfg, store, reporter)
         t1 = time.monotonic()
-        with stages.stage("unchanged?"):
-            key = digest_key(cfg, store, date, ref)
+        with stages.stage("load window+unchanged?") as rec:
+            window = window_articles(cfg, store, ref)
+            rec["items"] = len(window)
+            key = digest_key(cfg, store, date, window)
             digest = unchanged_digest(store, date, key, health)
         if digest is None:
-            digest = build_digest(cfg, store, date, ref, encoder, health, reporter, stages=stages)
+            digest = build_digest(cfg, store, date, ref, encoder, health, reporter, stages=stages, articles=window)
             digest.stats["run_key"] = key
         else:  # the warm path: nothing new since this digest was built; no model, no clustering
             stats["digest_reused"] = True
@@ -471,12 +480,11 @@ def run(
             store.close()
 
 
-def digest_key(cfg: Config, store: Store, date: str, now: datetime) -> str:
+def digest_key(cfg: Config, store: Store, date: str, window: list[Article]) -> str:
     """What a digest is made of: the window's articles, the earlier digests, the settings and the
     code that shape it. The same key twice means the same digest, so a re-run with nothing new
     need not rebuild it."""
-    start = now - timedelta(hours=cfg.briefing.window_hours)
-    rows = [(a.id, a.content_hash) for a in store.articles_between(start, now + timedelta(seconds=1))]
+    rows = [(a.id, a.content_hash) for a in window]
     earlier = [d for d in store.digest_dates() if d < date]
     shaping = {k: vars(v) for k, v in cfg.sections.items() if k in ("briefing", "embed", "cluster", "summarizer", "output")}
     blob = json.dumps([__version__, rows, earlier, shaping, [vars(t) for t in cfg.topics]],

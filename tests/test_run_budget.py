@@ -123,7 +123,7 @@ def test_outlets_outside_the_view_are_credited_behind_the_takeaways_they_state(e
 def test_warm_path_reuses_the_digest_only_when_nothing_that_shapes_it_changed(tmp_path):
     from briefing.config import load_config
     from briefing.models import Digest
-    from briefing.pipeline import digest_key, unchanged_digest
+    from briefing.pipeline import digest_key, unchanged_digest, window_articles
     from briefing.store import Store
 
     cfg_path = tmp_path / "feeds.toml"
@@ -131,7 +131,7 @@ def test_warm_path_reuses_the_digest_only_when_nothing_that_shapes_it_changed(tm
     cfg = load_config(cfg_path)
     store = Store(tmp_path / "b.db")
     store.save_articles([art(1, "A")])
-    key = digest_key(cfg, store, "2026-11-20", NOW)
+    key = digest_key(cfg, store, "2026-11-20", window_articles(cfg, store, NOW))
     assert unchanged_digest(store, "2026-11-20", key, []) is None  # nothing stored yet
     from briefing.models import digest_to_dict
 
@@ -139,6 +139,6 @@ def test_warm_path_reuses_the_digest_only_when_nothing_that_shapes_it_changed(tm
     store.save_digest("2026-11-20", "T", digest_to_dict(d), [])
     assert unchanged_digest(store, "2026-11-20", key, []) is not None
     store.save_articles([art(2, "B")])  # a new article in the window
-    assert digest_key(cfg, store, "2026-11-20", NOW) != key
+    assert digest_key(cfg, store, "2026-11-20", window_articles(cfg, store, NOW)) != key
     cfg.summarizer.takeaways = 5  # or a setting that shapes the digest
-    assert digest_key(cfg, store, "2026-11-20", NOW) != key
+    assert digest_key(cfg, store, "2026-11-20", window_articles(cfg, store, NOW)) != key

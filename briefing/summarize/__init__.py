@@ -19,7 +19,7 @@ related sentence). ``summarize_to_limit`` is the same ranking cut to a word budg
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,19 +82,14 @@ class Ranked:
     def supports(self, i: int, j: int) -> bool:
         """Does sentence ``j`` say what sentence ``i`` says? Close in meaning, covering its distinctive
         words or stating its figures, and not contradicting any of them."""
-        sim = float(self.vectors[i] @ self.vectors[j])
-        if sim < FACT_SUPPORT_SIM or _conflicts(self.facts[i], self.facts[j]):
-            return False
-        if sim >= SAME_SIM or (sim >= FACT_SUPPORT_SIM and _shares_fact(self.facts[i], self.facts[j])):
-            return True
-        if sim < SUPPORT_SIM:
-            return False
-        shared = sum(self.idf.get(w, 0.0) for w in self.words[i] & self.words[j])
-        # either sentence's distinctive words mostly found in the other: a short one restating part of a long one counts
-        smaller = min(sum(self.idf.get(w, 0.0) for w in self.words[k]) for k in (i, j))
-        # the closer in meaning, the less word overlap is needed: 0.45 at cosine 0.60, 0.20 at 0.80
-        need = SUPPORT_COVER - 1.25 * (sim - SUPPORT_SIM)
-        return smaller > 0 and shared / smaller >= need
+
+        def cover() -> float:
+            # either sentence's distinctive words mostly found in the other: a short one restating part of a long one counts
+            shared = sum(self.idf.get(w, 0.0) for w in self.words[i] & self.words[j])
+            smaller = min(sum(self.idf.get(w, 0.0) for w in self.words[k]) for k in (i, j))
+            return shared / smaller if smaller > 0 else 0.0
+
+        return says_same(float(self.vectors[i] @ self.vectors[j]), self.facts[i], self.facts[j], cover)
 
     def mmr(self, k: int, *, max_words: int | None = None, exclude: Sequence[int] = (), lam: float = MMR_LAMBDA,
             diversity: bool = True, seed: Sequence[int] = (), word_budget: int | None = None) -> list[int]:
@@ -245,6 +240,21 @@ _STOPWORDS = frozenset(
 
 
 _STEM_CACHE: dict[str, str] = {}
+
+
+def says_same(sim: float, a: list[Fact], b: list[Fact], cover: Callable[[], float]) -> bool:
+    """The support test: two sentences at cosine ``sim`` with facts ``a`` and ``b`` say the same
+    thing when they are very close, or close and state the same figure, or close enough and
+    ``cover()`` (the share of distinctive words one finds in the other, computed only when needed)
+    is high enough; never when they give different values for one figure."""
+    if sim < FACT_SUPPORT_SIM or _conflicts(a, b):
+        return False
+    if sim >= SAME_SIM or _shares_fact(a, b):
+        return True
+    if sim < SUPPORT_SIM:
+        return False
+    # the closer in meaning, the less word overlap is needed: 0.45 at cosine 0.60, 0.20 at 0.80
+    return cover() >= SUPPORT_COVER - 1.25 * (sim - SUPPORT_SIM)
 
 
 def _stem(word: str) -> str:

@@ -75,15 +75,7 @@ def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, p
     ``per_outlet`` per outlet); a candidate counts by the summarizer's own test (close in meaning
     and covering its words, or stating its figure) and never when it gives another value for a
     figure the takeaway states. Returns the number of outlets added."""
-    from . import (
-        FACT_SUPPORT_SIM,
-        SAME_SIM,
-        SUPPORT_COVER,
-        SUPPORT_SIM,
-        _conflicts,
-        _content_words,
-        _shares_fact,
-    )
+    from . import _content_words, says_same
     from .facts import sentence_facts
 
     if not story.takeaways:
@@ -116,15 +108,8 @@ def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, p
     best: dict[tuple[int, str], tuple[float, Article]] = {}
     for (ti, a, text, cover), v in zip(cands, cv, strict=True):
         sim = float(tv[ti] @ v)
-        if sim < FACT_SUPPORT_SIM:
-            continue
-        facts = sentence_facts(text)
-        if _conflicts(t_facts[ti], facts):
-            continue
-        need = SUPPORT_COVER - 1.25 * (sim - SUPPORT_SIM)
-        if sim >= SAME_SIM or _shares_fact(t_facts[ti], facts) or (sim >= SUPPORT_SIM and cover >= need):
-            if sim > best.get((ti, a.source), (-1.0, a))[0]:
-                best[(ti, a.source)] = (sim, a)
+        if says_same(sim, t_facts[ti], sentence_facts(text), lambda c=cover: c) and sim > best.get((ti, a.source), (-1.0, a))[0]:
+            best[(ti, a.source)] = (sim, a)
     order = {o.name: k for k, o in enumerate(sorted(story.outlets, key=lambda o: -o.weight))}
     for (ti, name), (_, a) in best.items():
         story.takeaways[ti].outlets.append(Outlet(name, a.url, a.weight))
