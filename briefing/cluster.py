@@ -46,7 +46,7 @@ import scipy.sparse as sp
 
 from .models import ArticleGroup, Encoder, MergeEvidence, Section, Story
 from .stopwords import ENGLISH_STOP_WORDS
-from .tokens import Tokens, hash_words, map_chunks
+from .tokens import Tokens, hash_words, map_chunks, pack_keys, sorted_unique
 
 # Shipped tuned values: one configuration for every data set (ECB+ dev BCubed F1 0.914, NewsWCL50
 # 1.0; the F1 stays >= 0.905 for thresholds 0.2625-0.2875). See tests/test_eval_clustering.py.
@@ -165,12 +165,6 @@ class Features:
     times: np.ndarray  # (n,) POSIX seconds of the earliest member, nan when unknown
 
 
-def _sorted_unique(x: np.ndarray) -> np.ndarray:
-    """``np.unique`` by sorting: numpy 2's hash-table unique is several times slower on 10^6+ integers."""
-    x = np.sort(x)
-    return x[np.concatenate([[True], x[1:] != x[:-1]])] if len(x) else x
-
-
 def _binary_tfidf(keys: np.ndarray, bits: int, n: int) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """L2-normalised binary TF-IDF with smooth idf (scikit-learn's ``TfidfVectorizer(binary=True)``)
     from sorted unique ``row << bits | term`` keys; also returns the term of each column and its idf."""
@@ -179,7 +173,7 @@ def _binary_tfidf(keys: np.ndarray, bits: int, n: int) -> tuple[sp.csr_matrix, n
     mask = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
     row = (keys >> np.uint64(bits)).astype(np.int64)
     term = keys & mask
-    vocab = _sorted_unique(term)
+    vocab = sorted_unique(term)
     col = np.searchsorted(vocab, term)
     idf = np.log((1.0 + n) / (1.0 + np.bincount(col, minlength=len(vocab)))) + 1.0
     data = idf[col]
@@ -190,16 +184,6 @@ def _binary_tfidf(keys: np.ndarray, bits: int, n: int) -> tuple[sp.csr_matrix, n
     m = sp.csr_matrix((data, col.astype(np.int32), indptr), shape=(n, len(vocab)))
     m.has_sorted_indices = True
     return m, vocab, idf
-
-
-def _pack(row: np.ndarray, term: np.ndarray, n: int, hashed: bool = True) -> tuple[np.ndarray, int]:
-    """Sorted unique ``row << bits | term`` keys: of a 64-bit hash the top ``bits`` are kept, a
-    small term id is kept whole."""
-    row_bits = max(1, int(n).bit_length())
-    bits = 64 - row_bits
-    term = term.astype(np.uint64)
-    keys = (row.astype(np.uint64) << np.uint64(bits)) | (term >> np.uint64(row_bits) if hashed else term)
-    return _sorted_unique(keys), bits
 
 
 def _member_table(hashes: np.ndarray) -> tuple[np.ndarray, int]:
@@ -225,7 +209,7 @@ def _word_tokens(docs: Sequence[str]) -> tuple[np.ndarray, int, list[np.ndarray]
     def one(t: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         h = t.hashes
         word = ~t.single & (table[(h >> np.uint64(shift)).astype(np.int64)] != h)
-        keys, _ = _pack(t.doc[word], h[word], n)
+        keys, _ = pack_keys(t.doc[word], h[word], n)
         plain = ~t.single & t.rest_lower & ~t.joined
         return keys, h[plain & t.capital], h[plain & t.lower_initial]
 
@@ -236,7 +220,7 @@ def _word_tokens(docs: Sequence[str]) -> tuple[np.ndarray, int, list[np.ndarray]
 
 def _occurrences(chunks: list[np.ndarray], queries: np.ndarray) -> np.ndarray:
     """How often each query hash occurs in the arrays, together (chunks counted in threads)."""
-    qs = _sorted_unique(queries)
+    qs = sorted_unique(queries)
     if len(qs) == 0:
         return np.zeros(len(queries), dtype=np.int64)
 
@@ -287,7 +271,7 @@ def build_features(
     key_cols = run_flat[_ranges(run_start[occ_run], run_len[occ_run])] if len(occ_run) else np.zeros(0, np.int64)
     num_cols = np.array([vocab.setdefault("#" + t.replace(",", ""), len(vocab)) for ns in numbers for t in ns], dtype=np.int64)
     num_rows = np.repeat(np.arange(n), [len(ns) for ns in numbers])
-    ent_keys, ebits = _pack(np.concatenate([key_rows, num_rows]), np.concatenate([key_cols, num_cols]), n, hashed=False)
+    ent_keys, ebits = pack_keys(np.concatenate([key_rows, num_rows]), np.concatenate([key_cols, num_cols]), n, hashed=False)
     ent_m, ent_vocab, ent_idf = _binary_tfidf(ent_keys, ebits, n)
     names_of = list(vocab)
     name_idf = {names_of[int(t)]: float(v) for t, v in zip(ent_vocab.tolist(), ent_idf.tolist(), strict=True)}
@@ -353,7 +337,7 @@ def knn_candidates(
         codes.append(np.minimum(r, c).astype(np.int64) * n + np.maximum(r, c))
     if not codes:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pairs = _sorted_unique(np.concatenate(codes))
+    pairs = sorted_unique(np.concatenate(codes))
     return pairs // n, pairs % n
 
 

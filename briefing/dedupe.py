@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .models import Article, ArticleGroup
-from .tokens import Tokens, map_chunks
+from .tokens import Tokens, map_chunks, pack_keys, sorted_unique
 
 SHINGLE = 5  # words per shingle: long enough that shared phrasing, not shared topic, matches
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -68,22 +68,10 @@ def _hash_strings(items: Sequence[str]) -> np.ndarray:
                         for x in items), dtype=np.uint64, count=len(items))
 
 
-def sorted_unique(x: np.ndarray) -> np.ndarray:
-    """``np.unique`` by sorting: numpy 2's hash-table unique is ~5x slower on 10^7 integers."""
-    x = np.sort(x)
-    return x[np.concatenate([[True], x[1:] != x[:-1]])] if len(x) else x
-
-
 def _keys(doc: np.ndarray, hashes: np.ndarray, n: int) -> tuple[np.ndarray, int]:
-    """Sorted unique ``doc << bits | hash >> (64 - bits)`` keys: each text's shingle set, in one array.
-
-    The text index sits in the top bits, so one sort groups shingles by text, makes each set
-    unique, and orders a text's shingles by hash (its MinHash bins and minima fall out of that).
-    """
-    doc_bits = max(1, int(n).bit_length())
-    bits = 64 - doc_bits
-    keys = (doc.astype(np.uint64) << np.uint64(bits)) | (hashes >> np.uint64(doc_bits))
-    return sorted_unique(keys), bits
+    """Each text's shingle set in one sorted array (``tokens.pack_keys``): a text's shingles come
+    ordered by hash, so its MinHash bins and minima fall out of the sort."""
+    return pack_keys(doc, hashes, n)
 
 
 def _signatures(keys: np.ndarray, bits: int, n: int) -> np.ndarray:

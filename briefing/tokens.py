@@ -190,3 +190,21 @@ def hash_words(words: Iterable[str]) -> np.ndarray:
     has = np.diff(t.offsets) > 0
     out[has] = t.hashes[t.offsets[:-1][has]]
     return out
+
+
+def sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting: numpy 2's hash-table unique is ~5x slower on 10^7 integers."""
+    x = np.sort(x)
+    return x[np.concatenate([[True], x[1:] != x[:-1]])] if len(x) else x
+
+
+def pack_keys(row: np.ndarray, term: np.ndarray, n: int, hashed: bool = True) -> tuple[np.ndarray, int]:
+    """Sorted unique ``row << bits | term`` keys (``row`` < ``n``) and ``bits``: every row's set of
+    terms in one array. The row index sits in the top bits, so one sort groups terms by row, makes
+    each set unique and orders a row's terms. Of a 64-bit hash the top ``bits`` are kept; a small
+    term id (``hashed=False``) is kept whole."""
+    row_bits = max(1, int(n).bit_length())
+    bits = 64 - row_bits
+    term = term.astype(np.uint64)
+    keys = (row.astype(np.uint64) << np.uint64(bits)) | (term >> np.uint64(row_bits) if hashed else term)
+    return sorted_unique(keys), bits
