@@ -26,7 +26,7 @@ import numpy as np
 from . import __version__, continuity, dedupe, extract, fetch, filters, parse, rank, render, summarize
 from . import cluster as clustering
 from .config import Config, FeedConfig, resolve_paths
-from .embed import Embedder
+from .embed import Embedder, Prefetch
 from .embed import preload as embed_preload
 from .errors import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
 from .models import (
@@ -304,16 +304,18 @@ def build_digest(
     chosen = [s for s in ranked if s.day > 1] + new_ones
     for story in stories:
         story.headline = story.headline or story.groups[0].primary.title
-    with reporter.task("Summarizing", len(chosen)) as advance, _embed_stage(stages, "summarize", encoder, len(chosen)):
+    with _embed_stage(stages, "summarize", encoder, len(chosen)):
+        parts: list[tuple[Story, Story]] = []
         for story in chosen:
             part = continuity.new_part(story, history)
             if part is None:  # a continuing story with no new article: nothing to summarize
                 story.takeaways, story.has_news = [], False
             else:
-                summarize_one(part, encoder, cfg, store)
-                if part is not story:
-                    _take_summary(story, part)
-            advance(1)
+                parts.append((story, part))
+        summarize_many([p for _, p in parts], encoder, cfg, store, reporter)
+        for story, part in parts:
+            if part is not story:
+                _take_summary(story, part)
     with _embed_stage(stages, "keep new+record", encoder, len(chosen)):
         fresh, no_news = continuity.keep_new(chosen, history, encoder)
         fresh_ids = {id(s) for s in fresh}
@@ -346,25 +348,48 @@ def _embed_stage(stages: Stages, name: str, encoder: Encoder, items: int) -> Ite
                 rec["embedded"] = encoder.encoded - before[1]
 
 
-def summarize_one(story: Story, encoder: Encoder, cfg: Config, store: Store | None) -> None:
-    """Headline, summary, takeaways and disagreements of ``story``, read from a bounded view of it
-    (``[summarizer] max_articles`` and ``article_words``); the outlets outside the view are then
+def summarize_many(stories: list[Story], encoder: Encoder, cfg: Config, store: Store | None, reporter: Reporter) -> None:
+    """Headline, summary, takeaways and disagreements of each story, read from a bounded view of
+    it (``[summarizer] max_articles`` and ``article_words``); the outlets outside the view are then
     credited behind each takeaway they state. Extractive, or with ``kind = "llm"`` the LLM's when
-    they validate."""
+    they validate. What the extractive summarizer and the crediting embed is embedded first, for
+    all stories in one call each (``embed.Prefetch``)."""
     s = cfg.summarizer
-    view = summarize.summary_view(story, s.max_articles, s.article_words)
+    memo = Prefetch(encoder)
+    views = [summarize.summary_view(story, s.max_articles, s.article_words) for story in stories]
     if s.kind != "llm":
-        summarize.summarize_story(view, encoder, takeaways=s.takeaways, max_words=s.max_words)
-    else:
-        from . import llm
+        _prefetch(memo, [t for v in views for t in summarize.texts_to_embed(v)], encoder, reporter, "Reading sentences")
+    with reporter.task("Summarizing", len(stories)) as advance:
+        for view in views:
+            if s.kind != "llm":
+                summarize.summarize_story(view, memo, takeaways=s.takeaways, max_words=s.max_words)
+            else:
+                from . import llm
 
-        llm.summarize_story_llm(
-            view, encoder, llm.settings_from_config(s), takeaways=s.takeaways, max_words=s.max_words,
-            cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
-        )
-    if view is not story:
+                llm.summarize_story_llm(
+                    view, memo, llm.settings_from_config(s), takeaways=s.takeaways, max_words=s.max_words,
+                    cache_get=store.llm_cache_get if store else None, cache_put=store.llm_cache_put if store else None,
+                )
+            advance(1)
+    cut = [(story, view) for story, view in zip(stories, views, strict=True) if view is not story]
+    for story, view in cut:
         _take_summary(story, view)
-        summarize.attribute_rest(story, view.articles, encoder)
+    _prefetch(memo, [t for story, view in cut for t in summarize.rest_texts(story, view.articles)], encoder, reporter,
+              "Crediting outlets")
+    for story, view in cut:
+        summarize.attribute_rest(story, view.articles, memo)
+
+
+def _prefetch(memo: Prefetch, texts: list[str], encoder: Encoder, reporter: Reporter, label: str) -> None:
+    """Embed ``texts`` in one call, with a progress bar counting the texts the model runs."""
+    with reporter.task(label, len(set(texts))) as advance:
+        if isinstance(encoder, Embedder):
+            encoder.progress = advance
+        try:
+            memo.prefetch(texts)
+        finally:
+            if isinstance(encoder, Embedder):
+                encoder.progress = None
 
 
 def _take_summary(story: Story, read: Story) -> None:

@@ -173,16 +173,16 @@ def test_overlong_bullet_is_rejected(server, encoder):
 
 def test_the_runs_summarizer_dispatches_on_kind(server, encoder, tmp_path):
     from briefing.config import load_config
-    from briefing.pipeline import summarize_one
+    from briefing.pipeline import summarize_many
+    from briefing.progress import Reporter
 
     store = Store(tmp_path / "b.sqlite")
     ext = load_config(None, overrides={"summarizer": {"takeaways": 3}})
     out = [story()]
-    summarize_one(out[0], encoder, ext, store)
+    summarize_many(out, encoder, ext, store, Reporter(quiet=True))
     assert len(server.requests) == 0 and out[0].takeaways and out[0].headline
     llm = load_config(None, overrides={"summarizer": {"kind": "llm", "base_url": server.url, "model": "good", "takeaways": 3}})
     out = [story(), story()]
-    for s in out:
-        summarize_one(s, encoder, llm, store)
+    summarize_many(out, encoder, llm, store, Reporter(quiet=True))
     assert len(server.requests) == 1  # the second, identical story is answered from the cache
     assert out[1].takeaways[0].text == "The Rocket 5 phone ships on March 3."

@@ -29,10 +29,10 @@ from ..models import Article, ArticleGroup, Encoder, Outlet, Story, Takeaway
 from .facts import Fact, disagreements, fact_tokens, sentence_facts
 from .facts import label_of as _label_of
 from .text import Sentence, article_sentences, split_sentences
-from .view import attribute_rest, lead_part, summary_view
+from .view import attribute_rest, lead_part, rest_texts, summary_view
 
 __all__ = ["summarize_story", "summarize_to_limit", "rank_sentences", "Ranked", "summary_view", "lead_part",
-           "attribute_rest"]
+           "attribute_rest", "rest_texts", "texts_to_embed"]
 
 SAME_SIM = 0.85  # a sentence of another outlet this close says the same thing
 SUPPORT_SIM = 0.60  # ...or this close while covering the sentence's distinctive words
@@ -141,16 +141,29 @@ def _articles_of(story: Story) -> list[Article]:
     return story.articles
 
 
-def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: int = 35,
-                   weights: dict[str, float] | None = None) -> Ranked:
-    """Score every content sentence of every article (see module docstring)."""
+def _read(articles: Sequence[Article]) -> tuple[list[Sentence], list[tuple[str, str, int]]]:
+    """The sentences the ranking reads of each article, and the (title, outlet, article) titles."""
     sents: list[Sentence] = []
     # every sentence is embedded (~15 ms each on a small CPU): a big story reads fewer per article
     per_article = max(12, min(MAX_SENTENCES_PER_ARTICLE, MAX_SENTENCES_PER_STORY // max(1, len(articles))))
     for ai, a in enumerate(articles):
         sents.extend(article_sentences(a.text, ai, title=a.title)[:per_article])
-    outlets = [articles[s.article].source for s in sents]
     titles = [(a.title.strip(), a.source, ai) for ai, a in enumerate(articles) if a.title.strip()]
+    return sents, titles
+
+
+def texts_to_embed(story: Story) -> list[str]:
+    """The texts ``summarize_story(story)`` embeds, so a caller summarizing many stories can embed
+    them all in one call first (one long length-sorted call runs ~1.6x faster than one per story)."""
+    sents, titles = _read(_articles_of(story))
+    return [s.text for s in sents] + [t for t, _, _ in titles]
+
+
+def rank_sentences(articles: Sequence[Article], encoder: Encoder, *, max_words: int = 35,
+                   weights: dict[str, float] | None = None) -> Ranked:
+    """Score every content sentence of every article (see module docstring)."""
+    sents, titles = _read(articles)
+    outlets = [articles[s.article].source for s in sents]
     texts = [s.text for s in sents] + [t for t, _, _ in titles]
     vecs = np.asarray(encoder(texts), dtype=np.float32) if texts else np.zeros((0, 384), np.float32)
     if len(vecs):

@@ -67,23 +67,18 @@ def lead_part(text: str, words: int) -> str:
     return "\n".join(out)
 
 
-def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, per_outlet: int = 1,
-                   min_overlap: float = 0.3) -> int:
-    """Add, behind each takeaway of ``story``, the outlets among the articles the summarizer did
-    not read (``story.articles`` less ``read``) that state it too. A sentence of theirs is a
-    candidate when it shares at least ``min_overlap`` of the takeaway's content words (the best
-    ``per_outlet`` per outlet); a candidate counts by the summarizer's own test (close in meaning
-    and covering its words, or stating its figure) and never when it gives another value for a
-    figure the takeaway states. Returns the number of outlets added."""
-    from . import _content_words, says_same
-    from .facts import sentence_facts
+def _candidates(story: Story, read: Sequence[Article], per_outlet: int,
+                min_overlap: float) -> list[tuple[int, Article, str, float]]:
+    """(takeaway index, article, sentence, word cover) of the unread outlets' sentences worth
+    embedding: per takeaway and outlet, the best ``per_outlet`` by shared content words."""
+    from . import _content_words
 
     if not story.takeaways:
-        return 0
+        return []
     done = {(a.source, a.url, a.entry_id) for a in read}
     rest = [a for a in story.articles if (a.source, a.url, a.entry_id) not in done]
     if not rest:
-        return 0
+        return []
     by_outlet: dict[str, list[tuple[Article, str, set[str]]]] = {}
     for i, a in enumerate(rest):
         for s in article_sentences(a.text, i, title=a.title)[:60]:
@@ -100,6 +95,27 @@ def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, p
             scored = sorted(((len(t_words[ti] & w) / min(len(t_words[ti]), max(len(w), 1)), a, text)
                              for a, text, w in sents if w), key=lambda x: -x[0])
             cands += [(ti, a, text, cover) for cover, a, text in scored[:per_outlet] if cover >= min_overlap]
+    return cands
+
+
+def rest_texts(story: Story, read: Sequence[Article], *, per_outlet: int = 1, min_overlap: float = 0.3) -> list[str]:
+    """The texts ``attribute_rest`` (same arguments) embeds, to embed many stories' in one call."""
+    cands = _candidates(story, read, per_outlet, min_overlap)
+    return [t.text for t in story.takeaways] + [c[2] for c in cands] if cands else []
+
+
+def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, per_outlet: int = 1,
+                   min_overlap: float = 0.3) -> int:
+    """Add, behind each takeaway of ``story``, the outlets among the articles the summarizer did
+    not read (``story.articles`` less ``read``) that state it too. A sentence of theirs is a
+    candidate when it shares at least ``min_overlap`` of the takeaway's content words (the best
+    ``per_outlet`` per outlet); a candidate counts by the summarizer's own test (close in meaning
+    and covering its words, or stating its figure) and never when it gives another value for a
+    figure the takeaway states. Returns the number of outlets added."""
+    from . import says_same
+    from .facts import sentence_facts
+
+    cands = _candidates(story, read, per_outlet, min_overlap)
     if not cands:
         return 0
     vecs = np.asarray(encoder([t.text for t in story.takeaways] + [c[2] for c in cands]), dtype=np.float32)
