@@ -24,14 +24,14 @@ def main(argv: list[str]) -> int:
     config, date = argv[0], argv[1]
     merged: list = []
     if "--assignment" in argv:
-        real = pipeline.merge_stories
+        real = pipeline.merge_window
 
         def spy(articles, encoder, cfg):  # calls the real merge; only remembers its result
-            stories = real(articles, encoder, cfg)
+            stories, explain = real(articles, encoder, cfg)
             merged.append(stories)
-            return stories
+            return stories, explain
 
-        pipeline.merge_stories = spy
+        pipeline.merge_window = spy
     cfg = load_config(config)
     result = pipeline.run(cfg, date=date, send=False)
     assignment = {}

@@ -1,4 +1,5 @@
-"""The clustering stage alone on a large window: dedupe + cluster of N articles, vectors given.
+"""The clustering stage alone on a large window: dedupe + cluster of N articles, vectors given,
+and the merge evidence of the ``max_stories`` stories a digest would show (the largest).
 
 The window is made of the benchmark's pool of real texts and reworded relatives of them
 (sentences dropped and reordered, headlines edited, a dateline), so shingles, words and names
@@ -57,7 +58,7 @@ def main(argv: list[str]) -> int:
     from briefing.config import load_config
     from briefing.embed import Embedder
     from briefing.models import ArticleGroup
-    from briefing.pipeline import merge_stories
+    from briefing.pipeline import merge_window
     from briefing.store import Store
 
     from .bcubed import bcubed
@@ -92,7 +93,8 @@ def main(argv: list[str]) -> int:
         return np.vstack([known[t] if t in known else embedder([t])[0] for t in texts]).astype(np.float32)
 
     t = time.perf_counter()
-    stories = merge_stories(articles, lookup, cfg)
+    stories, explain = merge_window(articles, lookup, cfg)
+    explain(stories[: cfg.briefing.max_stories])  # as a run does: evidence for the stories shown (the largest here)
     cluster_s = time.perf_counter() - t
     pred = {a.url: i for i, s in enumerate(stories) for a in s.articles}
     meta = CACHE / "embed-cost.json"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -205,6 +205,7 @@ def collapse_copies(
     jaccard_threshold: float = 0.6,
     cosine_threshold: float = 0.97,
     min_shingles: int = 20,
+    confirm: Callable[[list[Article]], np.ndarray] | None = None,
 ) -> list[ArticleGroup]:
     """Group near-identical articles; every input article ends up in exactly one group.
 
@@ -212,6 +213,10 @@ def collapse_copies(
     short texts, where a few changed words move Jaccard a lot. Groups keep the input order of
     their first member, so the result is deterministic. Shingle sets live in one sorted array of
     (article, hash) keys, so signatures, buckets and exact Jaccard are whole-array operations.
+
+    ``confirm`` instead of ``vectors``: copies are found by shingles alone first, then
+    ``confirm(primaries)`` embeds only the groups' primaries (a copy need not be embedded) and
+    short primaries are joined by their vectors, as ``vectors`` would (``_join_short``).
     """
     n = len(articles)
     if n == 0:
@@ -258,4 +263,59 @@ def collapse_copies(
         lowest = float(pjac[at : at + len(o) - 1].min()) if len(o) > 1 else 1.0
         at += len(o) - 1
         groups.append(ArticleGroup(primary=articles[o[0]], copies=[articles[c] for c in o[1:]], similarity=round(lowest, 4)))
-    return groups
+    if confirm is None:
+        return groups
+    rows = np.array([o[0] for o in ordered], dtype=np.int64)
+    pv = np.asarray(confirm([articles[r] for r in rows.tolist()]), dtype=np.float32)
+    return _join_short(groups, rows, pv, keys, bits, offsets, size, jaccard_threshold / 2, cosine_threshold, min_shingles)
+
+
+def _join_short(groups: list[ArticleGroup], rows: np.ndarray, pv: np.ndarray, keys: np.ndarray, bits: int,
+                offsets: np.ndarray, size: np.ndarray, min_jaccard: float, cosine_threshold: float,
+                min_shingles: int) -> list[ArticleGroup]:
+    """Groups whose primaries (article ``rows``, vectors ``pv``) are copies of a short text, joined.
+
+    A pair of primaries with one side short (fewer than ``min_shingles`` shingles) is a copy when
+    their vectors are within ``cosine_threshold`` and they share ``min_jaccard`` of their shingles:
+    what ``collapse_copies`` with vectors decides. Long primaries need no second look: shingles
+    already compared them. Only the pairs found by the vectors have their shingles intersected,
+    with the keys of the first pass.
+    """
+    short = np.flatnonzero(size[rows] < min_shingles)
+    found = []
+    for start in range(0, len(short), 512):
+        sel = short[start : start + 512]
+        r, c = np.nonzero(pv[sel] @ pv.T >= cosine_threshold)
+        r = sel[r]
+        keep = r != c
+        found.append(np.minimum(r, c)[keep] * len(rows) + np.maximum(r, c)[keep])
+    code = sorted_unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+    if len(code) == 0:
+        return groups
+    cand = np.stack([code // len(rows), code % len(rows)], axis=1)
+    art = rows[cand]
+    shared = _intersections(keys, bits, offsets, art)
+    union = size[art[:, 0]] + size[art[:, 1]] - shared
+    link = cand[np.where(union > 0, shared / np.maximum(union, 1), 0.0) >= min_jaccard]
+    if len(link) == 0:
+        return groups
+    graph = sp.coo_matrix((np.ones(len(link)), (link[:, 0], link[:, 1])), shape=(len(rows), len(rows)))
+    _, label = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for i, lab in enumerate(label.tolist()):
+        members.setdefault(lab, []).append(i)
+    out = []
+    for idx in members.values():
+        if len(idx) == 1:
+            out.append(groups[idx[0]])
+            continue
+        idx.sort(key=lambda k: _primary_key(groups[k].primary))
+        pairs = np.array([(rows[idx[0]], rows[k]) for k in idx[1:]], dtype=np.int64)
+        both = _intersections(keys, bits, offsets, pairs)
+        uni = size[pairs[:, 0]] + size[pairs[:, 1]] - both
+        lowest = float(np.where(uni > 0, both / np.maximum(uni, 1), 0.0).min())
+        head = groups[idx[0]]
+        copies = [a for k in idx for a in groups[k].articles if a is not head.primary]
+        out.append(ArticleGroup(primary=head.primary, copies=copies,
+                                similarity=min(round(lowest, 4), *(groups[k].similarity for k in idx))))
+    return out

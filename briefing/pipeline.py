@@ -57,20 +57,33 @@ class RunResult:
 
 # -- merging (shared with `briefing eval clustering`) --------------------------------------------
 def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> list[Story]:
-    """embed -> dedupe -> cluster: the merging that both `briefing run` and `briefing eval clustering` use."""
+    """embed -> dedupe -> cluster: the merging that both `briefing run` and `briefing eval clustering`
+    use, every story with its evidence."""
+    stories, explain = merge_window(articles, encoder, cfg)
+    explain(stories)
+    return stories
+
+
+def merge_window(articles: list[Article], encoder: Encoder, cfg: Config) -> tuple[list[Story], clustering.Explainer]:
+    """``merge_stories`` without the evidence: the explainer returned adds it to the stories a digest shows."""
     if not articles:
-        return []
+        return [], clustering.Explainer(None, [])
     c = cfg.cluster
     # Copies first, by shingles alone (a wire copy need not be embedded: it is one group with its
     # original); then the groups' primaries are embedded and the short texts among them, where a
     # few changed words move Jaccard a lot, are confirmed as copies by their vectors.
-    first = dedupe.collapse_copies(articles, None, jaccard_threshold=c.copy_jaccard)
-    primaries = [g.primary for g in first]
-    vectors = np.asarray(encoder([clustering.embed_text(ArticleGroup(a)) for a in primaries]), dtype=np.float32)
-    groups = _join_groups(first, dedupe.collapse_copies(primaries, vectors, jaccard_threshold=c.copy_jaccard))
+    embedded: list[tuple[list[Article], np.ndarray]] = []
+
+    def embed_primaries(primaries: list[Article]) -> np.ndarray:
+        vectors = np.asarray(encoder([clustering.embed_text(ArticleGroup(a)) for a in primaries]), dtype=np.float32)
+        embedded.append((primaries, vectors))
+        return vectors
+
+    groups = dedupe.collapse_copies(articles, None, jaccard_threshold=c.copy_jaccard, confirm=embed_primaries)
+    primaries, vectors = embedded[0]
     row = {id(a): i for i, a in enumerate(primaries)}
     group_vectors = vectors[[row[id(g.primary)] for g in groups]]
-    return clustering.cluster_stories(
+    return clustering.merge_groups(
         groups,
         encoder,
         threshold=c.threshold,
@@ -81,20 +94,6 @@ def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> lis
         same_outlet_hours=c.same_outlet_hours,
         same_outlet_min=c.same_outlet_min,
     )
-
-
-def _join_groups(first: list[ArticleGroup], second: list[ArticleGroup]) -> list[ArticleGroup]:
-    """Groups of ``first`` whose primaries ``second`` found to be copies of each other, as one."""
-    by_primary = {id(g.primary): g for g in first}
-    out = []
-    for g in second:
-        members = [by_primary[id(a)] for a in g.articles]
-        if len(members) == 1:
-            out.append(members[0])
-            continue
-        copies = [a for m in members for a in m.articles if a is not g.primary]
-        out.append(ArticleGroup(primary=g.primary, copies=copies, similarity=min(g.similarity, *(m.similarity for m in members))))
-    return out
 
 
 # -- the daily run -------------------------------------------------------------------------------
@@ -288,7 +287,7 @@ def build_digest(
     with reporter.task("Embedding", len(articles)) as advance, _embed_stage(stages, "embed+dedupe+cluster", encoder, len(articles)):
         if isinstance(encoder, Embedder):
             encoder.progress = advance
-        stories = merge_stories(articles, encoder, cfg)
+        stories, explain = merge_window(articles, encoder, cfg)
         if isinstance(encoder, Embedder):
             encoder.progress = None
     with _embed_stage(stages, "continuity+sections+rank", encoder, len(stories)):
@@ -302,6 +301,7 @@ def build_digest(
         )
     new_ones = [s for s in ranked if s.day <= 1][: cfg.briefing.max_stories]
     chosen = [s for s in ranked if s.day > 1] + new_ones
+    explain(chosen)  # why each shown story's articles were merged (only those: it is read on the page)
     for story in stories:
         story.headline = story.headline or story.groups[0].primary.title
     with _embed_stage(stages, "summarize", encoder, len(chosen)):
