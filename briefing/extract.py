@@ -239,22 +239,30 @@ def extract_pages(
     min_chars: int = 200,
     progress: Callable[[Extracted], None] | None = None,
     hard_timeout: float | None = None,
+    expected: int | None = None,
 ) -> list[Extracted]:
     """Extract every page; results in the order of ``jobs``. Small batches stay in-process.
 
+    ``jobs`` may be a list or a stream (an iterator yielding pages as they are fetched, with
+    ``expected`` their number at most): each is handed to a worker as it comes, so extraction
+    overlaps the fetching, and the pool starts (and warms up) while the first pages are on their way.
     ``timeout`` is the per-page limit inside the worker (an alarm). ``hard_timeout`` (default
     3 x timeout + 30 s) is the backstop for a worker the alarm cannot interrupt (stuck inside C
     code): its page falls back to the feed text, and the pool's processes are killed at the end
     instead of being waited for, so one such page cannot hang a cron run.
     """
-    jobs = list(jobs)
-    if not jobs:
+    if isinstance(jobs, list | tuple):
+        expected = len(jobs)
+    if expected is not None and expected == 0:
         return []
     n = default_workers(workers)
     results: list[Extracted] = []
-    if n == 1 or len(jobs) < 4:
-        warm_up()
+    if n == 1 or (expected is not None and expected < 4):
+        warmed = False
         for job in jobs:
+            if not warmed:
+                warm_up()
+                warmed = True
             r = extract_page(job, timeout, min_chars)
             results.append(r)
             if progress:
@@ -263,11 +271,11 @@ def extract_pages(
     hard = hard_timeout if hard_timeout is not None else timeout * 3 + 30
     # forkserver: workers do not inherit the parent's threads, sockets or the loaded model
     ctx = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=min(n, len(jobs)), mp_context=ctx, initializer=_worker_start)
+    pool = ProcessPoolExecutor(max_workers=min(n, expected or n), mp_context=ctx, initializer=_worker_start)
     stuck = False
     try:
-        futures = [pool.submit(extract_page, job, timeout, min_chars) for job in jobs]
-        for job, fut in zip(jobs, futures, strict=True):
+        submitted = [(job, pool.submit(extract_page, job, timeout, min_chars)) for job in jobs]
+        for job, fut in submitted:
             try:
                 r = fut.result(timeout=hard)
             except TimeoutError:

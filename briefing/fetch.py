@@ -223,9 +223,11 @@ def _install_guard(client: httpx.AsyncClient, settings: SimpleNamespace) -> bool
 class Fetcher:
     """One client for a whole run; use ``fetch_many`` from synchronous code."""
 
-    def __init__(self, settings: SimpleNamespace, progress: Callable[[FetchResult], None] | None = None):
+    def __init__(self, settings: SimpleNamespace, progress: Callable[[FetchResult], None] | None = None,
+                 on_result: Callable[[FetchRequest, FetchResult], None] | None = None):
         self.s = settings
         self.progress = progress
+        self.on_result = on_result
         self._global = asyncio.Semaphore(max(1, int(settings.concurrency)))
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(max(1, int(settings.per_host))))
 
@@ -264,6 +266,8 @@ class Fetcher:
         result.elapsed = time.monotonic() - start
         if self.progress:
             self.progress(result)
+        if self.on_result:
+            self.on_result(req, result)
         return result
 
     async def _follow(self, client: httpx.AsyncClient, req: FetchRequest) -> FetchResult:
@@ -340,11 +344,13 @@ def fetch_many(
     requests: list[FetchRequest],
     settings: SimpleNamespace,
     progress: Callable[[FetchResult], None] | None = None,
+    on_result: Callable[[FetchRequest, FetchResult], None] | None = None,
 ) -> list[FetchResult]:
-    """Fetch all requests concurrently; results come back in the order of the requests."""
+    """Fetch all requests concurrently; results come back in the order of the requests.
+    ``on_result(request, result)`` is called as each one finishes (to start work on it at once)."""
     if not requests:
         return []
-    return asyncio.run(Fetcher(settings, progress).run(requests))
+    return asyncio.run(Fetcher(settings, progress, on_result).run(requests))
 
 
 def retry_until(result: FetchResult, max_wait: float, now: datetime | None = None) -> str | None:

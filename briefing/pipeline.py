@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -160,10 +161,34 @@ def _feed_has_article(entry: Entry, min_words: int) -> bool:
 
 def collect_articles(
     cfg: Config, store: Store, fetched: list[tuple[FeedConfig, FetchResult | None]], reporter: Reporter, now: datetime,
-    stats: dict[str, Any], on_new: Callable[[], Any] | None = None,
+    stats: dict[str, Any], on_new: Callable[[], Any] | None = None, stages: Stages | None = None,
 ) -> dict[str, FeedHealth]:
     """Parse feeds, apply rules, fetch and extract new pages, and store the articles. ``on_new`` is
     called once when there is something new (the run starts loading the model then)."""
+    stages = stages or Stages()
+    with stages.stage("parse+rules") as rec:
+        health, validators, candidates = _new_entries(cfg, store, fetched, stats, now)
+        rec["items"] = len(candidates)
+    # newest first, so a cap on pages keeps what matters today
+    candidates.sort(key=lambda fe: fe[1].published or now, reverse=True)
+    if candidates and on_new is not None:
+        on_new()
+    page_wanted = [(f, e) for f, e in candidates if f.full_text and cfg.extract.enabled and e.link
+                   and not _feed_has_article(e, cfg.extract.skip_if_feed_words)][: cfg.extract.max_pages]
+    wanted_ids = {(f.name, e.entry_id) for f, e in page_wanted}
+    with stages.stage("fetch+extract pages", items=len(page_wanted)):
+        by_key = {f"{f.name}\x1f{e.entry_id}": (f, e) for f, e in page_wanted}
+        requests = [fetch.FetchRequest(key=key, url=e.link, headers=f.headers, user_agent=f.user_agent, kind="page")
+                    for key, (f, e) in by_key.items()]
+        extracted = _pages(requests, by_key, cfg, reporter, stats)
+    with stages.stage("store", items=len(candidates)):
+        _store_articles(cfg, store, candidates, extracted, wanted_ids, validators, stats, now)
+    return health
+
+
+def _new_entries(cfg: Config, store: Store, fetched: list[tuple[FeedConfig, FetchResult | None]], stats: dict[str, Any],
+                 now: datetime) -> tuple[dict[str, FeedHealth], dict[str, tuple[str | None, str | None]], list[tuple[FeedConfig, Entry]]]:
+    """Each feed's health, its validators to commit once stored, and its new entries the rules keep."""
     health: dict[str, FeedHealth] = {}
     validators: dict[str, tuple[str | None, str | None]] = {}
     candidates: list[tuple[FeedConfig, Entry]] = []
@@ -210,32 +235,14 @@ def collect_articles(
         )
         stats["entries_seen"] = stats.get("entries_seen", 0) + len(entries) - len(new_entries)
         stats["entries_dropped"] = stats.get("entries_dropped", 0) + len(dropped)
+    return health, validators, candidates
 
-    # newest first, so a cap on pages keeps what matters today
-    candidates.sort(key=lambda fe: fe[1].published or now, reverse=True)
-    if candidates and on_new is not None:
-        on_new()
-    page_wanted = [(f, e) for f, e in candidates if f.full_text and cfg.extract.enabled and e.link
-                   and not _feed_has_article(e, cfg.extract.skip_if_feed_words)][: cfg.extract.max_pages]
-    wanted_ids = {(f.name, e.entry_id) for f, e in page_wanted}
-    requests = [fetch.FetchRequest(key=f"{f.name}\x1f{e.entry_id}", url=e.link, headers=f.headers, user_agent=f.user_agent, kind="page")
-                for f, e in page_wanted]
-    with reporter.task("Fetching pages", len(requests)) as advance:
-        pages = fetch.fetch_many(requests, cfg.fetch, progress=lambda r: advance(1))
-    page_by_key = {req.key: res for req, res in zip(requests, pages, strict=True)}
-    jobs = []
-    for f, e in page_wanted:
-        res = page_by_key[f"{f.name}\x1f{e.entry_id}"]
-        if res.ok and res.body:
-            jobs.append(extract.PageJob(key=f"{f.name}\x1f{e.entry_id}", url=res.final_url or e.link or "", html=res.body,
-                                        feed_text=_entry_text(e), charset=extract.charset_of(res.headers.get("content-type"))))
-        else:
-            stats["page_errors"] = stats.get("page_errors", 0) + 1
-    with reporter.task("Extracting", len(jobs)) as advance:
-        extracted = {x.key: x for x in extract.extract_pages(
-            jobs, workers=cfg.extract.workers, timeout=cfg.extract.page_timeout, min_chars=cfg.extract.min_chars,
-            progress=lambda r: advance(1))}
 
+def _store_articles(cfg: Config, store: Store, candidates: list[tuple[FeedConfig, Entry]], extracted: dict[str, extract.Extracted],
+                    wanted_ids: set[tuple[str, str]], validators: dict[str, tuple[str | None, str | None]],
+                    stats: dict[str, Any], now: datetime) -> None:
+    """The articles of the new entries (page text, else the feed's), through the article rules, stored;
+    then the feeds' validators, so a run killed before this point fetches these items again."""
     articles: list[Article] = []
     dropped_after: dict[str, list[tuple[str, str, str | None, datetime | None]]] = {}
     for f, e in candidates:
@@ -263,7 +270,50 @@ def collect_articles(
     stats["articles_new"] = len(articles)
     stats["entries_dropped"] = stats.get("entries_dropped", 0) + sum(len(v) for v in dropped_after.values())
     stats["pages_extracted"] = sum(1 for x in extracted.values() if x.method == "page")
-    return health
+
+
+def _pages(requests: list[fetch.FetchRequest], by_key: dict[str, tuple[FeedConfig, Entry]], cfg: Config,
+           reporter: Reporter, stats: dict[str, Any]) -> dict[str, extract.Extracted]:
+    """Fetch the pages and extract them, overlapped: each page goes to an extraction worker as soon
+    as it arrives (the fetches run in a thread), so the network wait hides behind the extraction."""
+    if not requests:
+        return {}
+    jobs: queue.SimpleQueue[extract.PageJob | None] = queue.SimpleQueue()
+    failed: list[BaseException] = []
+    with reporter.task("Pages", 2 * len(requests)) as advance:
+
+        def arrived(req: fetch.FetchRequest, res: FetchResult) -> None:
+            f, e = by_key[req.key]
+            advance(1)
+            if res.ok and res.body:
+                jobs.put(extract.PageJob(key=req.key, url=res.final_url or e.link or "", html=res.body, feed_text=_entry_text(e),
+                                         charset=extract.charset_of(res.headers.get("content-type"))))
+            else:
+                stats["page_errors"] = stats.get("page_errors", 0) + 1
+                advance(1)
+
+        def fetching() -> None:
+            try:
+                fetch.fetch_many(requests, cfg.fetch, on_result=arrived)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+                failed.append(exc)
+            finally:
+                jobs.put(None)
+
+        def stream() -> Iterator[extract.PageJob]:
+            while (job := jobs.get()) is not None:
+                yield job
+
+        fetcher = threading.Thread(target=fetching, name="page-fetch", daemon=True)
+        fetcher.start()
+        # (an interrupted extraction does not wait for the fetches: the thread is a daemon)
+        done = extract.extract_pages(
+            stream(), workers=cfg.extract.workers, timeout=cfg.extract.page_timeout, min_chars=cfg.extract.min_chars,
+            progress=lambda r: advance(1), expected=len(requests))
+        fetcher.join()
+    if failed:
+        raise failed[0]
+    return {x.key: x for x in done}
 
 
 def window_articles(cfg: Config, store: Store, now: datetime) -> list[Article]:
@@ -438,11 +488,9 @@ def run(
         with stages.stage("fetch_feeds", items=len(cfg.feeds)):
             fetched, notes = fetch_feeds(cfg, store, reporter, ref)
         timings["fetch_feeds"] = time.monotonic() - t0
-        with stages.stage("parse+pages+extract+store") as rec:
-            # new entries mean embedding later: the model loads in the background meanwhile
-            health_map = collect_articles(cfg, store, fetched, reporter, ref, stats,
-                                          on_new=lambda: preloading.append(embed_preload(cfg.embed.model)))
-            rec["items"] = stats.get("articles_new", 0)
+        # new entries mean embedding later: the model loads in the background meanwhile
+        health_map = collect_articles(cfg, store, fetched, reporter, ref, stats,
+                                      on_new=lambda: preloading.append(embed_preload(cfg.embed.model)), stages=stages)
         timings["collect"] = time.monotonic() - t0 - timings["fetch_feeds"]
         health = [health_map[f.name] for f in cfg.feeds if f.name in health_map]
         stats["feeds_ok"] = sum(1 for h in health if h.ok)
