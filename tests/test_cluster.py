@@ -208,3 +208,17 @@ def test_stop_word_copy_matches_scikit_learn() -> None:
     from briefing.stopwords import ENGLISH_STOP_WORDS as ours
 
     assert ours == ENGLISH_STOP_WORDS
+
+
+def test_evidence_is_added_only_to_the_stories_asked_about(encoder, cfg) -> None:
+    """A run explains only the stories a digest shows; what it adds equals the full merge's evidence."""
+    arts, gold = make_articles()
+    full = pipeline.merge_stories(arts, encoder, cfg)
+    stories, explain = pipeline.merge_window(arts, encoder, cfg)
+    assert [s.id for s in stories] == [s.id for s in full]
+    assert all(s.evidence == [] for s in stories)
+    multi = [s for s in stories if len(s.groups) > 1]
+    assert len(multi) >= 2
+    explain(multi[:1])
+    assert multi[0].evidence == next(f for f in full if f.id == multi[0].id).evidence != []
+    assert all(s.evidence == [] for s in multi[1:])

@@ -80,3 +80,28 @@ def test_every_article_lands_in_exactly_one_group() -> None:
     groups = collapse_copies(arts, None)
     assert sorted(a.entry_id for g in groups for a in g.articles) == sorted(a.entry_id for a in arts)
     assert collapse_copies([], None) == []
+
+
+def test_confirm_embeds_primaries_only_and_joins_short_copies_as_vectors_do() -> None:
+    """``confirm``: copies by shingles first, then only the primaries embedded; short primaries are
+    joined by their vectors exactly as ``collapse_copies`` with every article's vectors joins them."""
+    long_copies = [art("ap-1", "apnews", "OpenAI opens Seoul office", WIRE),
+                   art("ap-2", "yahoonews", "OpenAI to open office in Seoul", WIRE, hours=1)]
+    a = art("a", "one", "Nvidia shares rise", "Nvidia shares rose 4% on Monday after the chip maker raised its forecast.", hours=2)
+    b = art("b", "two", "Nvidia shares rise", "Nvidia shares rose 5% on Monday after the chip maker raised its forecast.", hours=3)
+    c = art("c", "three", "Markets close", "Stocks closed higher on Monday as technology shares rallied across the board.", hours=4)
+    arts = [*long_copies, a, b, c]
+    vec = {"ap-1": [0.0, 0.0, 1.0], "ap-2": [0.0, 0.0, 1.0], "a": [1.0, 0.0, 0.0], "b": [0.995, 0.0998, 0.0],
+           "c": [0.96, 0.28, 0.0]}  # c is close to a, but not 0.97, and shares few shingles
+    asked: list[list[str]] = []
+
+    def confirm(primaries: list[Article]) -> np.ndarray:
+        asked.append([p.entry_id for p in primaries])
+        return np.array([vec[p.entry_id] for p in primaries], dtype=np.float32)
+
+    got = collapse_copies(arts, None, confirm=confirm)
+    every = collapse_copies(arts, np.array([vec[x.entry_id] for x in arts], dtype=np.float32))
+    assert asked == [["ap-1", "a", "b", "c"]]  # the wire copy ap-2 is not embedded
+    shape = [[x.entry_id for x in g.articles] for g in got]
+    assert shape == [[x.entry_id for x in g.articles] for g in every] == [["ap-1", "ap-2"], ["a", "b"], ["c"]]
+    assert [g.similarity for g in got] == [g.similarity for g in every]

@@ -212,3 +212,24 @@ def codecs_bom_utf8() -> bytes:
     import codecs
 
     return codecs.BOM_UTF8 + "café".encode()
+
+
+def test_a_stream_of_pages_is_taken_as_it_comes() -> None:
+    """Pages handed over one by one, as the fetcher delivers them (a generator, its length known
+    only as ``expected``), come back in their order, each extracted; an empty stream gives nothing.
+    (That extraction overlaps the fetching is measured by the benchmark, not timed here.)"""
+    pulled: list[int] = []
+
+    def stream(n: int):
+        for i in range(n):
+            pulled.append(i)
+            yield PageJob(key=f"p{i}", url=f"https://x.com/{i}", html=page())
+
+    seen: list[str] = []
+    results = extract_pages(stream(5), workers=2, timeout=20, expected=5, progress=lambda r: seen.append(r.key))
+    assert pulled == list(range(5))
+    assert [r.key for r in results] == [f"p{i}" for i in range(5)] == seen
+    assert all(r.error is None and r.method == "page" and ARTICLE[1] in r.text for r in results)
+    assert extract_pages(stream(0), workers=2, expected=3) == []
+    (one,) = extract_pages(stream(1), workers=2, expected=1)  # a small stream stays in-process
+    assert one.method == "page"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from news_fixtures import make_articles
 
 from briefing.models import Article, ArticleGroup, Entry, Outlet, Story, Takeaway
 from briefing.pipeline import _feed_has_article
@@ -142,3 +143,35 @@ def test_warm_path_reuses_the_digest_only_when_nothing_that_shapes_it_changed(tm
     assert digest_key(cfg, store, "2026-11-20", window_articles(cfg, store, NOW)) != key
     cfg.summarizer.takeaways = 5  # or a setting that shapes the digest
     assert digest_key(cfg, store, "2026-11-20", window_articles(cfg, store, NOW)) != key
+
+
+@pytest.mark.slow
+def test_summaries_of_many_stories_embed_their_sentences_in_one_call(encoder):
+    """``summarize_many`` embeds every story's sentences in one call (then the crediting candidates
+    in one more), and writes what summarizing each story on its own writes."""
+    from briefing.config import load_config
+    from briefing.pipeline import summarize_many
+    from briefing.progress import Reporter
+
+    arts, gold = make_articles()
+    by_story: dict[str, list[Article]] = {}
+    for a in arts:
+        by_story.setdefault(gold[a.entry_id], []).append(a)
+    def stories() -> list[Story]:
+        return [Story(id=k, groups=[ArticleGroup(a) for a in v]) for k, v in sorted(by_story.items())]
+
+    cfg = load_config(None, overrides={"summarizer": {"max_articles": 2}})
+    calls: list[int] = []
+
+    def counting(texts):
+        calls.append(len(list(texts)))
+        return encoder(texts)
+
+    many = stories()
+    summarize_many(many, counting, cfg, None, Reporter(quiet=True))
+    assert len(calls) <= 2 and calls[0] > 20
+    for alone, together in zip(stories(), many, strict=True):
+        summarize_many([alone], encoder, cfg, None, Reporter(quiet=True))
+        assert [t.text for t in alone.takeaways] == [t.text for t in together.takeaways]
+        assert [[o.name for o in t.outlets] for t in alone.takeaways] == [[o.name for o in t.outlets] for t in together.takeaways]
+        assert alone.headline == together.headline
