@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class Extracted:
     lang: str | None = None
     method: str = "page"  # "page" | "feed"
     error: str | None = None
+    worker_cpu: float = 0.0  # CPU seconds a pool worker spent on it (0 in-process: the caller's own CPU time has it)
 
 
 class _PageTimeout(Exception):
@@ -148,9 +150,14 @@ def charset_of(content_type: str | None) -> str | None:
     return None
 
 
+_in_pool = False  # set in pool workers
+
+
 def _worker_start() -> None:
     """Pool workers leave Ctrl-C to the parent (a terminal sends it to the whole process group):
     the parent stops the run and shuts the pool down; a worker only finishes its page."""
+    global _in_pool
+    _in_pool = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up()
 
@@ -163,6 +170,7 @@ def extract_page(
     Runs in a worker process (or in-process for small batches and the benchmark).
     """
     out = Extracted(key=job.key)
+    cpu = time.process_time()
     # signals work only in a main thread (the scheduler runs jobs in threads: no limit there)
     global _armed
     timeout = timeout if threading.current_thread() is threading.main_thread() else 0
@@ -193,6 +201,8 @@ def extract_page(
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
     choose_text(out, job.feed_text, min_chars)
+    if _in_pool:  # a pool worker: the parent's CPU figures miss it
+        out.worker_cpu = time.process_time() - cpu
     return out
 
 

@@ -176,11 +176,12 @@ def collect_articles(
     page_wanted = [(f, e) for f, e in candidates if f.full_text and cfg.extract.enabled and e.link
                    and not _feed_has_article(e, cfg.extract.skip_if_feed_words)][: cfg.extract.max_pages]
     wanted_ids = {(f.name, e.entry_id) for f, e in page_wanted}
-    with stages.stage("fetch+extract pages", items=len(page_wanted)):
+    with stages.stage("fetch+extract pages", items=len(page_wanted)) as rec:
         by_key = {f"{f.name}\x1f{e.entry_id}": (f, e) for f, e in page_wanted}
         requests = [fetch.FetchRequest(key=key, url=e.link, headers=f.headers, user_agent=f.user_agent, kind="page")
                     for key, (f, e) in by_key.items()]
         extracted = _pages(requests, by_key, cfg, reporter, stats)
+        rec["worker_cpu"] = sum(x.worker_cpu for x in extracted.values())
     with stages.stage("store", items=len(candidates)):
         _store_articles(cfg, store, candidates, extracted, wanted_ids, validators, stats, now)
     return health

@@ -230,6 +230,7 @@ def test_a_stream_of_pages_is_taken_as_it_comes() -> None:
     assert pulled == list(range(5))
     assert [r.key for r in results] == [f"p{i}" for i in range(5)] == seen
     assert all(r.error is None and r.method == "page" and ARTICLE[1] in r.text for r in results)
+    assert all(r.worker_cpu > 0 for r in results)  # the workers' CPU, which the run's stage figures add
     assert extract_pages(stream(0), workers=2, expected=3) == []
     (one,) = extract_pages(stream(1), workers=2, expected=1)  # a small stream stays in-process
-    assert one.method == "page"
+    assert one.method == "page" and one.worker_cpu == 0.0  # counted in this process's own CPU time
