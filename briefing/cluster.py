@@ -408,16 +408,31 @@ def _row(m: sp.csr_matrix, i: int) -> SparseVec:
     return m.indices[lo:hi], m.data[lo:hi].astype(np.float64)
 
 
-def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Union of two sorted unique arrays: the shorter one's new values inserted into the longer
-    (a story of hundreds of articles absorbs one more: no re-sort of its thousands of columns)."""
-    if len(a) < len(b):
-        a, b = b, a
-    if len(a) == 0:
+_DEAD = 1 << 62  # ``changed`` of a cluster merged into another: every heap entry naming it is stale
+
+
+def _fmin(x: float, y: float) -> float:
+    """``np.fmin`` of two floats: the smaller, ignoring a nan side."""
+    return y if x != x or y < x else x
+
+
+def _fmax(x: float, y: float) -> float:
+    """``np.fmax`` of two floats: the larger, ignoring a nan side."""
+    return y if x != x or y > x else x
+
+
+def _sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Union of two sorted unique arrays, sorted."""
+    if len(b) == 0:
         return a
-    pos = np.searchsorted(a, b)
-    new = b[(pos == len(a)) | (a[np.minimum(pos, len(a) - 1)] != b)]
-    return np.insert(a, np.searchsorted(a, new), new) if len(new) else a
+    if len(a) == 0:
+        return b
+    c = np.concatenate((a, b))
+    c.sort()
+    keep = np.empty(len(c), dtype=bool)
+    keep[0] = True
+    np.not_equal(c[1:], c[:-1], out=keep[1:])
+    return c[keep]
 
 
 def average_link(
@@ -442,6 +457,10 @@ def average_link(
     company's blog posting five different launches on one day is common. Its follow-up a day
     later may still join the story, if the link reaches ``same_outlet_min``. ``candidates`` are
     ``knn_candidates(f.embedding, k)`` when the caller computed them already.
+
+    The loop always merges the best remaining link (ties: smaller row indices first); the
+    bookkeeping is plain Python lists, and ~10,000 merges recompute ~130,000 links, so each
+    merge costs a handful of numpy calls, not one per neighbour.
     """
     n = len(f.dense)
     if n == 0:
@@ -452,11 +471,12 @@ def average_link(
     keep = sims >= threshold
     ci, cj, sims = ci[keep], cj[keep], sims[keep]
 
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    members: list[list[int] | None] = [[i] for i in range(n)]
+    size = [1] * n
     dsum: dict[int, np.ndarray] = {}
     ssum: dict[int, SparseVec] = {}
-    tmin = f.times.copy()
-    tmax = f.times.copy()
+    tmin = f.times.tolist()
+    tmax = list(tmin)
     srcs: list[dict[str, tuple[float, float]]] = [dict(o) for o in outlets] if outlets is not None else [{}] * n
     gap = same_outlet_hours * 3600.0
 
@@ -474,97 +494,107 @@ def average_link(
             bar = max(bar, same_outlet_min)
         return bar
 
-    adj: dict[int, set[int]] = {i: set() for i in range(n)}
-    version = [0] * n  # bumped on every merge: heap entries of older versions are stale
-    # the candidate pairs, best first, as a sorted list; links recomputed after merges go to a
-    # heap; the loop takes the better head of the two (half the heap work of pushing them all)
-    first = np.lexsort((cj, ci, -sims.astype(np.float64)))
-    initial = list(zip((-sims.astype(np.float64)[first]).tolist(), ci[first].tolist(), cj[first].tolist(),
-                       [0] * len(first), [0] * len(first), strict=True))
-    initial.reverse()  # popped from the end
+    adj: list[set[int]] = [set() for _ in range(n)]
     for a, b in zip(ci.tolist(), cj.tolist(), strict=True):
         adj[a].add(b)
         adj[b].add(a)
-    heap: list[tuple[float, int, int, int, int]] = []
+    # Staleness: ``changed[c]`` is the number of the merge that last grew cluster c (0: never,
+    # _DEAD: merged away). A link computed at merge t is current while both sides have
+    # changed <= t; the candidate pairs count as computed at merge 0.
+    changed = [0] * n
+    # the candidate pairs, best first, walked in order; links recomputed after merges go to a
+    # heap of (-link, a, b, t); the loop takes the better head of the two
+    first = np.lexsort((cj, ci, -sims.astype(np.float64)))
+    init_neg = (-sims.astype(np.float64)[first]).tolist()
+    init_a, init_b = ci[first].tolist(), cj[first].tolist()
+    p, p_end = 0, len(init_neg)
+    heap: list[tuple[float, int, int, int]] = []
     window = window_hours * 3600.0 if window_hours and window_hours > 0 else math.inf
-
-    def dvec(c: int) -> np.ndarray:
-        got = dsum.get(c)
-        return got if got is not None else f.dense[c].astype(np.float64)
-
-    def svec(c: int) -> SparseVec:
-        got = ssum.get(c)
-        return got if got is not None else _row(f.sparse, c)
 
     width = f.sparse.shape[1]
     buf = np.zeros(max(1, width), dtype=np.float64)  # the merged cluster's sparse sum, scattered
-    indptr, indices, data = f.sparse.indptr.astype(np.int64), f.sparse.indices, f.sparse.data
+    indptr = f.sparse.indptr.astype(np.int64).tolist()
+    data64 = f.sparse.data.astype(np.float64)
+    row_idx = [f.sparse.indices[indptr[r] : indptr[r + 1]] for r in range(n)]
+    row_val = [data64[indptr[r] : indptr[r + 1]] for r in range(n)]
+    row_len = [indptr[r + 1] - indptr[r] for r in range(n)]
+    dense64 = f.dense.astype(np.float64)
+    seg_ids = np.arange(n, dtype=np.int64)
+    merges = 0
 
-    def links(a: int, cs: list[int]) -> list[float]:
-        """Mean similarity of cluster a (its sparse sum scattered in ``buf``) to each cluster in cs."""
-        da = dsum[a]
-        single = np.array([c for c in cs if c not in ssum], dtype=np.int64)
-        got: dict[int, float] = {}
-        if len(single):
-            lens = indptr[single + 1] - indptr[single]
-            pos = _ranges(indptr[single], lens)
-            sd = np.bincount(np.repeat(np.arange(len(single)), lens), weights=buf[indices[pos]] * data[pos],
-                             minlength=len(single))
-            dd = f.dense[single] @ da
-            got.update(zip(single.tolist(), (sd + dd).tolist(), strict=True))
-        for c in cs:
-            if c in ssum:
-                idx, val = ssum[c]
-                got[c] = float(buf[idx] @ val) + float(dsum[c] @ da)
-        size_a = len(members[a])
-        return [got[c] / (size_a * len(members[c])) for c in cs]
-
-    def too_far(a: int, b: int) -> bool:
-        lo = np.fmin(tmin[a], tmin[b])
-        hi = np.fmax(tmax[a], tmax[b])
-        return bool(np.isfinite(lo) and np.isfinite(hi) and hi - lo > window)
-
-    while heap or initial:
-        if initial and (not heap or initial[-1] < heap[0]):
-            neg, a, b, va, vb = initial.pop()
+    while True:
+        while p < p_end and (changed[init_a[p]] or changed[init_b[p]]):
+            p += 1  # stale: one side was merged since
+        if p < p_end and (not heap or (init_neg[p], init_a[p], init_b[p], 0) < heap[0]):
+            neg, a, b = init_neg[p], init_a[p], init_b[p]
+            p += 1
+        elif heap:
+            neg, a, b, t = heapq.heappop(heap)
+            if changed[a] > t or changed[b] > t:
+                continue  # stale: one side was merged since
         else:
-            neg, a, b, va, vb = heapq.heappop(heap)
-        if a not in members or b not in members or version[a] != va or version[b] != vb:
-            continue  # stale: one side was merged since
-        if too_far(a, b) or -neg < outlet_bar(a, b):
+            break
+        lo = _fmin(tmin[a], tmin[b])
+        hi = _fmax(tmax[a], tmax[b])
+        if (math.isfinite(lo) and math.isfinite(hi) and hi - lo > window) or -neg < outlet_bar(a, b):
             adj[a].discard(b)
             adj[b].discard(a)
             continue
         # merge b into a (a is the smaller index, so labels are deterministic)
-        members[a].extend(members.pop(b))
-        dsum[a] = dvec(a) + dvec(b)
-        (ia, xa), (ib, xb) = svec(a), svec(b)
+        merges += 1
+        members[a].extend(members[b])  # type: ignore[union-attr]
+        members[b] = None
+        size_a = size[a] = size[a] + size[b]
+        da = dsum[a] = (dsum[a] if a in dsum else dense64[a]) + (dsum.pop(b) if b in dsum else dense64[b])
+        ia, xa = ssum[a] if a in ssum else (row_idx[a], row_val[a])
+        ib, xb = ssum.pop(b) if b in ssum else (row_idx[b], row_val[b])
         buf[ia] += xa
         buf[ib] += xb
-        cols = _union(ia, ib)
+        cols = _sorted_union(ia, ib)
         ssum[a] = (cols, buf[cols])
-        dsum.pop(b, None)
-        ssum.pop(b, None)
-        tmin[a] = np.fmin(tmin[a], tmin[b])
-        tmax[a] = np.fmax(tmax[a], tmax[b])
+        tmin[a], tmax[a] = lo, hi
         merged = dict(srcs[a])
-        for name, (lo, hi) in srcs[b].items():
+        for name, (s1, s2) in srcs[b].items():
             old = merged.get(name)
-            merged[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+            merged[name] = (s1, s2) if old is None else (min(old[0], s1), max(old[1], s2))
         srcs[a] = merged
-        version[a] += 1
-        neighbours = sorted((adj.pop(a) | adj.pop(b)) - {a, b})
-        adj[a] = set()
-        for c, s in zip(neighbours, links(a, neighbours), strict=True):
-            adj[c].discard(b)
-            adj[c].discard(a)
+        changed[a] = merges
+        changed[b] = _DEAD
+        near = adj[a] | adj[b]
+        near.discard(a)
+        near.discard(b)
+        neighbours = sorted(near)
+        adj[b] = set()
+        new_adj: set[int] = set()
+        adj[a] = new_adj
+        # links of the merged cluster to each neighbour: singles in one gather, others one by one
+        single = [c for c in neighbours if size[c] == 1]
+        got: dict[int, float] = {}
+        if single:
+            lens = [row_len[c] for c in single]
+            pos_idx = np.concatenate([row_idx[c] for c in single])
+            pos_val = np.concatenate([row_val[c] for c in single])
+            sd = np.bincount(np.repeat(seg_ids[: len(single)], lens), weights=buf[pos_idx] * pos_val,
+                             minlength=len(single))
+            dd = dense64[single] @ da
+            got = dict(zip(single, ((sd + dd) / size_a).tolist(), strict=True))
+        if len(single) < len(neighbours):
+            for c in neighbours:
+                if size[c] > 1:
+                    idx, val = ssum[c]
+                    got[c] = (float(buf[idx] @ val) + float(dsum[c] @ da)) / (size_a * size[c])
+        for c in neighbours:
+            s = got[c]
+            near_c = adj[c]
+            near_c.discard(b)
             if s >= threshold:
-                adj[a].add(c)
-                adj[c].add(a)
-                lo, hi = min(a, c), max(a, c)
-                heapq.heappush(heap, (-s, lo, hi, version[lo], version[hi]))
+                new_adj.add(c)
+                near_c.add(a)
+                heapq.heappush(heap, (-s, a, c, merges) if a < c else (-s, c, a, merges))
+            else:
+                near_c.discard(a)
         buf[cols] = 0.0
-    return [sorted(m) for _, m in sorted(members.items())]
+    return [sorted(m) for m in members if m is not None]
 
 
 def _shared_names(f: Features, i: int, j: int, limit: int = 8) -> list[str]:
