@@ -58,6 +58,7 @@ MAX_CHARS = 10_000  # of each text compared: an event is named in a report's fir
 # of very long pages (live blogs, transcripts, comment threads) cost time and add nothing (ECB+ and
 # NewsWCL50 scores are unchanged; the 20,000-article window clusters ~10% faster)
 CANDIDATE_MIN_COSINE = 0.25  # pairs below this embedding cosine are not even candidates
+PARALLEL_PAIRS = 20_000  # sparse_pair_dots splits its work over two threads from this many pairs
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _NAME_RUN = re.compile(rf"[{_UPPER}][\w'’\-]*(?:[ \t]+[{_UPPER}][\w'’\-]*)*")
@@ -116,15 +117,22 @@ def entities(text: str, common: set[str]) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = [("#" + t.replace(",", ""), t) for t in _NUMBER.findall(text)]
     for run in _NAME_RUN.findall(text):
-        phrase: list[str] = []
-        for w in [*run.split(), ""]:
-            if w and w.lower() not in common:
-                phrase.append(w)
-                out.append((w.lower(), w))
-                continue
-            if len(phrase) > 1:
-                out.append(("_".join(p.lower() for p in phrase), " ".join(phrase)))
-            phrase = []
+        out.extend(_run_names(run, common))
+    return out
+
+
+def _run_names(run: str, common: set[str]) -> list[tuple[str, str]]:
+    """(key, display) of the names and multi-word names in one name run (as ``entities``)."""
+    out: list[tuple[str, str]] = []
+    phrase: list[str] = []
+    for w in [*run.split(), ""]:
+        if w and w.lower() not in common:
+            phrase.append(w)
+            out.append((w.lower(), w))
+            continue
+        if len(phrase) > 1:
+            out.append(("_".join(p.lower() for p in phrase), " ".join(phrase)))
+        phrase = []
     return out
 
 
@@ -255,8 +263,9 @@ def build_features(
     cap, low = _occurrences(caps, first), _occurrences(lows, first)
     common = {w for w, c, lo in zip(run_words, cap.tolist(), low.tolist(), strict=True) if c and lo >= 0.5 * c} | _NOT_NAMES
     words, _, _ = _binary_tfidf(word_keys, bits, n)
-    # entity keys: numbers, then each run's names and multi-word names (as ``entities``)
-    of_run = {r: [e for e in entities(r, common) if not e[0].startswith("#")] for r in distinct}
+    # entity keys: numbers, then each run's names and multi-word names (as ``entities``; a run is
+    # its own only name run, and its numbers are counted with the text's)
+    of_run = {r: _run_names(r, common) for r in distinct}
     # (row, key id) pairs in numpy: each distinct run's key ids once, expanded per occurrence
     vocab: dict[str, int] = {}
     run_index = {r: x for x, r in enumerate(of_run)}
@@ -372,22 +381,35 @@ def sparse_pair_dots(m: sp.csr_matrix, i: np.ndarray, j: np.ndarray, buffer_byte
     starts = np.flatnonzero(np.concatenate([[True], si[1:] != si[:-1]]))
     rows_all = si[starts]
     per = max(1, min(len(rows_all), buffer_bytes // (8 * width)))
-    buf = np.zeros(per * width, dtype=np.float64)
-    for b0 in range(0, len(rows_all), per):
-        rows = rows_all[b0 : b0 + per]
-        p0 = starts[b0]
-        p1 = starts[b0 + per] if b0 + per < len(starts) else len(si)
-        lens = indptr[rows + 1] - indptr[rows]
-        pos = _ranges(indptr[rows], lens)
-        slot = np.repeat(np.arange(len(rows)), lens) * width + indices[pos]
-        buf[slot] = data[pos]
-        jj = sj[p0:p1]
-        jl = indptr[jj + 1] - indptr[jj]
-        jpos = _ranges(indptr[jj], jl)
-        local = np.searchsorted(rows, si[p0:p1])
-        vals = buf[np.repeat(local, jl) * width + indices[jpos]] * data[jpos]
-        out[order[p0:p1]] = np.bincount(np.repeat(np.arange(p1 - p0), jl), weights=vals, minlength=p1 - p0)
-        buf[slot] = 0.0
+
+    def batches(b_lo: int, b_hi: int) -> None:
+        buf = np.zeros(per * width, dtype=np.float64)
+        for b0 in range(b_lo, b_hi, per):
+            rows = rows_all[b0 : min(b0 + per, b_hi)]
+            p0 = starts[b0]
+            p1 = starts[b0 + len(rows)] if b0 + len(rows) < len(starts) else len(si)
+            lens = indptr[rows + 1] - indptr[rows]
+            pos = _ranges(indptr[rows], lens)
+            slot = np.repeat(np.arange(len(rows)), lens) * width + indices[pos]
+            buf[slot] = data[pos]
+            jj = sj[p0:p1]
+            jl = indptr[jj + 1] - indptr[jj]
+            jpos = _ranges(indptr[jj], jl)
+            local = np.searchsorted(rows, si[p0:p1])
+            vals = buf[np.repeat(local, jl) * width + indices[jpos]] * data[jpos]
+            out[order[p0:p1]] = np.bincount(np.repeat(np.arange(p1 - p0), jl), weights=vals, minlength=p1 - p0)
+            buf[slot] = 0.0
+
+    # two halves of the rows side by side (numpy's gathers release the GIL); each pair's sum is
+    # the same either way
+    half = (len(rows_all) // 2 // per + 1) * per if len(i) >= PARALLEL_PAIRS else len(rows_all)
+    if half >= len(rows_all):
+        batches(0, len(rows_all))
+        return out
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(batches, half, len(rows_all))
+        batches(0, half)
+        other.result()
     return out
 
 
