@@ -296,6 +296,24 @@ def build_features(
     return Features(dense, sparse, np.asarray(vectors, dtype=np.float32), words, _Names(runs, numbers, of_run), name_idf, times)
 
 
+def _sample_threshold(sub: np.ndarray, rank: int, min_cosine: float) -> np.ndarray:
+    """Per row of ``sub``, ``max(rank-th largest value, min_cosine)`` (float32): the rank-th
+    largest is only needed where ``rank`` values exceed ``min_cosine``, a few percent of the
+    sample, so those are sorted instead of partitioning every row."""
+    rows, m = sub.shape
+    thr = np.full(rows, min_cosine, dtype=np.float32)
+    flat = np.flatnonzero(sub > min_cosine)
+    if len(flat) == 0:
+        return thr
+    r = flat // m
+    val = sub[r, flat % m]
+    val = val[np.lexsort((-val, r))]  # by row, largest first
+    count = np.bincount(r, minlength=rows)
+    ok = np.flatnonzero(count >= rank)
+    thr[ok] = val[(np.cumsum(count) - count)[ok] + rank - 1]
+    return thr
+
+
 def knn_candidates(
     vectors: np.ndarray, k: int = DEFAULT_NEIGHBOURS, min_cosine: float = CANDIDATE_MIN_COSINE, block: int = 512
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -312,8 +330,7 @@ def knn_candidates(
     v = np.asarray(vectors, dtype=np.float32)
     kk = min(k, n - 1)
     stride = 8 if n >= 32 * kk else 1
-    sample = np.arange(0, n, stride)
-    rank = max(1, min(len(sample) - 1, (2 * kk) // stride))
+    rank = max(1, min(len(range(0, n, stride)) - 1, (2 * kk) // stride))
     codes: list[np.ndarray] = []
     for start in range(0, n, block):
         stop = min(n, start + block)
@@ -323,18 +340,17 @@ def knn_candidates(
             thr = np.full(stop - start, min_cosine, dtype=np.float32)
             if kk < n - 1:
                 thr = np.maximum(thr, np.partition(sims, n - kk, axis=1)[:, n - kk])
+            flat = np.flatnonzero(sims >= thr[:, None])  # row-major (row, column) order, as np.nonzero
         else:
-            sub = sims[:, sample]
-            q = np.partition(sub, len(sample) - rank, axis=1)[:, len(sample) - rank]
-            thr = np.maximum(q, min_cosine)
-        mask = sims >= thr[:, None]
-        if stride > 1 and kk < n - 1:
-            short = np.flatnonzero((np.count_nonzero(mask, axis=1) < kk) & (q > min_cosine))
+            thr = _sample_threshold(sims[:, ::stride], rank, min_cosine)
+            flat = np.flatnonzero(sims >= thr[:, None])
+            short = np.flatnonzero((np.bincount(flat // n, minlength=stop - start) < kk) & (thr > min_cosine))
             if len(short):
                 exact = np.partition(sims[short], n - kk, axis=1)[:, n - kk]
                 thr[short] = np.maximum(exact, min_cosine)
-                mask[short] = sims[short] >= thr[short, None]
-        r, c = np.nonzero(mask)
+                redo = np.flatnonzero(sims[short] >= thr[short, None])
+                flat = np.sort(np.concatenate([flat[~np.isin(flat // n, short)], short[redo // n] * n + redo % n]))
+        r, c = np.divmod(flat, n)
         if len(r) == 0:
             continue
         val = sims[r, c]
