@@ -109,6 +109,26 @@ def strip_boilerplate(groups: Sequence[ArticleGroup]) -> list[str]:
     return out
 
 
+_NUMBER_BYTES = bytes(c if (48 <= c <= 57 or c in b",.") else 32 for c in range(256))  # digits , . kept
+_ASCII = bytes(range(128))
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers(docs: Sequence[str]) -> list[list[str]]:
+    """``_NUMBER.findall`` of every text, ~2x faster: a match is a run of ASCII digits, commas
+    and dots from its first digit to its last, which ``bytes.translate`` and ``split`` find in C.
+    A text with another decimal digit (Arabic-Indic, fullwidth: ``\\d`` matches those too; its
+    non-ASCII characters alone are searched) goes through the regex."""
+    out = []
+    for d in docs:
+        b = d.encode("utf-8", "replace")
+        if not d.isascii() and _DIGIT.search(b.translate(None, _ASCII).decode("utf-8")):
+            out.append(_NUMBER.findall(d))
+            continue
+        out.append([w.decode("ascii") for w in (x.strip(b",.") for x in b.translate(_NUMBER_BYTES).split()) if w])
+    return out
+
+
 def entities(text: str, common: set[str]) -> list[tuple[str, str]]:
     """(key, display) of names, multi-word names and numbers in ``text``, repeated as they occur.
 
@@ -255,7 +275,7 @@ def build_features(
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy tokenises while this thread runs the regexes
         tokens = pool.submit(_word_tokens, docs)
         runs = [_NAME_RUN.findall(d) for d in docs]
-        numbers = [_NUMBER.findall(d) for d in docs]
+        numbers = _numbers(docs)
         distinct = {r for rs in runs for r in rs}
         run_words = sorted({w.lower() for r in distinct for w in r.split()})
         first = hash_words(run_words)  # "attorney's" is counted as "attorney"
