@@ -95,16 +95,15 @@ def strip_boilerplate(groups: Sequence[ArticleGroup]) -> list[str]:
     source is dropped; titles are kept.
     """
     lines_of = [[ln.strip() for ln in g.primary.text.splitlines()] for g in groups]
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, Counter[str]] = {}  # per source: in how many of its texts each line is
     for g, lines in zip(groups, lines_of, strict=True):
-        for ln in set(lines):
-            if len(ln.split(None, 2)) == 3:
-                key = (g.primary.source, ln)
-                seen[key] = seen.get(key, 0) + 1
+        seen.setdefault(g.primary.source, Counter()).update(set(lines))
+    # the word count is only asked of repeated lines (most lines are in one text only)
+    drop = {src: {ln for ln, k in c.items() if k >= 2 and len(ln.split(None, 2)) == 3} for src, c in seen.items()}
     out = []
     for g, lines in zip(groups, lines_of, strict=True):
-        src = g.primary.source
-        kept = [ln for ln in lines if ln and seen.get((src, ln), 0) < 2]
+        gone = drop[g.primary.source]
+        kept = [ln for ln in lines if ln and ln not in gone] if gone else [ln for ln in lines if ln]
         out.append(g.primary.title + "\n" + "\n".join(kept))
     return out
 
