@@ -428,6 +428,7 @@ def sparse_pair_dots(m: sp.csr_matrix, i: np.ndarray, j: np.ndarray, buffer_byte
         return np.asarray(m[i].multiply(m[j]).sum(axis=1), dtype=np.float64).ravel()
     width = max(1, m.shape[1])
     indptr, indices, data = m.indptr.astype(np.int64), m.indices.astype(np.int64), m.data
+    data64 = data.astype(np.float64)
     nnz = np.diff(indptr)
     swap = nnz[i] < nnz[j]  # scatter the longer row, gather the shorter: the work is the gathered side
     i, j = np.where(swap, j, i), np.where(swap, i, j)
@@ -451,8 +452,11 @@ def sparse_pair_dots(m: sp.csr_matrix, i: np.ndarray, j: np.ndarray, buffer_byte
             jl = indptr[jj + 1] - indptr[jj]
             jpos = _ranges(indptr[jj], jl)
             local = np.searchsorted(rows, si[p0:p1])
-            vals = buf[np.repeat(local, jl) * width + indices[jpos]] * data[jpos]
-            out[order[p0:p1]] = np.bincount(np.repeat(np.arange(p1 - p0), jl), weights=vals, minlength=p1 - p0)
+            ends = np.zeros(p1 - p0 + 1, dtype=np.int64)
+            np.cumsum(jl, out=ends[1:])
+            got = np.zeros(p1 - p0)
+            _csr_matvec(p1 - p0, len(buf), ends, np.repeat(local * width, jl) + indices[jpos], data64[jpos], buf, got)
+            out[order[p0:p1]] = got
             buf[slot] = 0.0
 
     # two halves of the rows side by side (numpy's gathers release the GIL); each pair's sum is
