@@ -265,6 +265,27 @@ def _occurrences(chunks: list[np.ndarray], queries: np.ndarray) -> np.ndarray:
     return total[np.searchsorted(qs, queries)]
 
 
+def _side_by_side(a: sp.csr_matrix, wa: float, b: sp.csr_matrix, wb: float) -> sp.csr_matrix:
+    """``hstack([a * wa, b * wb])`` as float32 CSR with sorted indices, for two CSR matrices with
+    sorted indices: each row is a's entries then b's shifted past a's columns (scipy's hstack
+    and the re-sort cost ~4x more)."""
+    n = a.shape[0]
+    la, lb = np.diff(a.indptr).astype(np.int64), np.diff(b.indptr).astype(np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(la + lb, out=indptr[1:])
+    at = _ranges(indptr[:-1], la)  # where a's entries go, row by row
+    bt = _ranges(indptr[:-1] + la, lb)
+    width = a.shape[1] + b.shape[1]
+    idx_type = np.int32 if max(width, int(indptr[-1])) < 2**31 else np.int64
+    indices = np.empty(int(indptr[-1]), dtype=idx_type)
+    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    indices[at], indices[bt] = a.indices, b.indices.astype(np.int64) + a.shape[1]
+    data[at], data[bt] = (a.data * wa).astype(np.float32), (b.data * wb).astype(np.float32)
+    m = sp.csr_matrix((data, indices, indptr.astype(idx_type)), shape=(n, width))
+    m.has_sorted_indices = True
+    return m
+
+
 def build_features(
     groups: Sequence[ArticleGroup], vectors: np.ndarray, weights: Sequence[float] = DEFAULT_WEIGHTS
 ) -> Features:
@@ -276,17 +297,20 @@ def build_features(
     """
     docs = [d[:MAX_CHARS] for d in strip_boilerplate(groups)]
     n = len(docs)
+    def word_view() -> tuple[sp.csr_matrix, list[np.ndarray], list[np.ndarray]]:
+        word_keys, bits, caps, lows = _word_tokens(docs)
+        return _binary_tfidf(word_keys, bits, n)[0], caps, lows
+
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy tokenises while this thread runs the regexes
-        tokens = pool.submit(_word_tokens, docs)
+        tokens = pool.submit(word_view)
         runs = [_NAME_RUN.findall(d) for d in docs]
         numbers = _numbers(docs)
         distinct = {r for rs in runs for r in rs}
         run_words = sorted({w.lower() for r in distinct for w in r.split()})
         first = hash_words(run_words)  # "attorney's" is counted as "attorney"
-        word_keys, bits, caps, lows = tokens.result()
+        words, caps, lows = tokens.result()
     cap, low = _occurrences(caps, first), _occurrences(lows, first)
     common = {w for w, c, lo in zip(run_words, cap.tolist(), low.tolist(), strict=True) if c and lo >= 0.5 * c} | _NOT_NAMES
-    words, _, _ = _binary_tfidf(word_keys, bits, n)
     # entity keys: numbers, then each run's names and multi-word names (as ``entities``; a run is
     # its own only name run, and its numbers are counted with the text's)
     of_run = {r: _run_names(r, common) for r in distinct}
@@ -311,8 +335,7 @@ def build_features(
     we, ww, wn = (float(w) for w in weights)
     total = we + ww + wn
     dense = (np.asarray(vectors, dtype=np.float32) * math.sqrt(we / total)).astype(np.float32)
-    sparse = sp.hstack([words * math.sqrt(ww / total), ent_m * math.sqrt(wn / total)], format="csr", dtype=np.float32)
-    sparse.sort_indices()
+    sparse = _side_by_side(words, math.sqrt(ww / total), ent_m, math.sqrt(wn / total))
     times = np.array(
         [min((a.published.timestamp() for a in g.articles if a.published), default=np.nan) for g in groups],
         dtype=np.float64,

@@ -14,6 +14,7 @@ from briefing.cluster import (
     _NUMBER,
     OTHER,
     _numbers,
+    _side_by_side,
     assign_sections,
     cluster_stories,
     distinctive_terms,
@@ -107,6 +108,21 @@ def test_entities_keep_names_and_numbers_and_drop_sentence_starters() -> None:
 def test_numbers_are_what_the_number_regex_finds() -> None:
     texts = ["1,000.5 and 2.", "..5,, 6.7.8 ,x", "G7 COVID-19 3rd", "٣٤ and 12", "１２３", "naïve ٣ 4", "x²y 7", "", "no digits"]
     assert _numbers(texts) == [_NUMBER.findall(t) for t in texts]
+
+
+def test_side_by_side_is_scipys_hstack() -> None:
+    import scipy.sparse as sp
+
+    a = sp.random(50, 30, density=0.2, format="csr", dtype=np.float32, random_state=1)
+    dense_b = sp.random(50, 7, density=0.3, dtype=np.float32, random_state=2).toarray()
+    dense_b[3] = 0  # an empty row
+    b = sp.csr_matrix(dense_b)
+    got = _side_by_side(a, 0.5, b, 0.75)
+    want = sp.hstack([a * 0.5, b * 0.75], format="csr", dtype=np.float32)
+    want.sort_indices()
+    assert got.has_sorted_indices and got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)
 
 
 def test_knn_candidates_are_each_rows_exact_nearest() -> None:
