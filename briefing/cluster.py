@@ -305,23 +305,22 @@ def build_features(
         tokens = pool.submit(word_view)
         runs = [_NAME_RUN.findall(d) for d in docs]
         numbers = _numbers(docs)
-        distinct = {r for rs in runs for r in rs}
-        run_words = sorted({w.lower() for r in distinct for w in r.split()})
+        run_index: dict[str, int] = {}  # each distinct run, numbered in order of first occurrence
+        occ = [run_index.setdefault(r, len(run_index)) for rs in runs for r in rs]
+        run_words = sorted({w.lower() for r in run_index for w in r.split()})
         first = hash_words(run_words)  # "attorney's" is counted as "attorney"
         words, caps, lows = tokens.result()
     cap, low = _occurrences(caps, first), _occurrences(lows, first)
     common = {w for w, c, lo in zip(run_words, cap.tolist(), low.tolist(), strict=True) if c and lo >= 0.5 * c} | _NOT_NAMES
     # entity keys: numbers, then each run's names and multi-word names (as ``entities``; a run is
     # its own only name run, and its numbers are counted with the text's)
-    of_run = {r: _run_names(r, common) for r in distinct}
+    of_run = {r: _run_names(r, common) for r in run_index}
     # (row, key id) pairs in numpy: each distinct run's key ids once, expanded per occurrence
     vocab: dict[str, int] = {}
-    run_index = {r: x for x, r in enumerate(of_run)}
     run_keys = [[vocab.setdefault(k, len(vocab)) for k, _ in e] for e in of_run.values()]
     run_len = np.array([len(ks) for ks in run_keys], dtype=np.int64)
     run_start = np.concatenate([[0], np.cumsum(run_len)[:-1]]).astype(np.int64)
     run_flat = np.array([k for ks in run_keys for k in ks], dtype=np.int64)
-    occ = [run_index[r] for rs in runs for r in rs]
     occ_row = np.repeat(np.arange(n), [len(rs) for rs in runs])
     occ_run = np.asarray(occ, dtype=np.int64)
     key_rows = np.repeat(occ_row, run_len[occ_run]) if len(occ_run) else np.zeros(0, np.int64)
