@@ -45,6 +45,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+try:  # scipy's compiled CSR kernels: private, but unchanged for many releases
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover
+    _sparsetools = None
+
 from .models import ArticleGroup, Encoder, MergeEvidence, Section, Story
 from .stopwords import ENGLISH_STOP_WORDS
 from .tokens import Tokens, hash_words, map_chunks, pack_keys, sorted_unique
@@ -59,6 +64,7 @@ MAX_CHARS = 10_000  # of each text compared: an event is named in a report's fir
 # of very long pages (live blogs, transcripts, comment threads) cost time and add nothing (ECB+ and
 # NewsWCL50 scores are unchanged; the 20,000-article window clusters ~10% faster)
 CANDIDATE_MIN_COSINE = 0.25  # pairs below this embedding cosine are not even candidates
+PARALLEL_PAIRS = 20_000  # sparse_pair_dots splits its work over two threads from this many pairs
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _NAME_RUN = re.compile(rf"[{_UPPER}][\w'’\-]*(?:[ \t]+[{_UPPER}][\w'’\-]*)*")
@@ -95,17 +101,36 @@ def strip_boilerplate(groups: Sequence[ArticleGroup]) -> list[str]:
     source is dropped; titles are kept.
     """
     lines_of = [[ln.strip() for ln in g.primary.text.splitlines()] for g in groups]
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, Counter[str]] = {}  # per source: in how many of its texts each line is
     for g, lines in zip(groups, lines_of, strict=True):
-        for ln in set(lines):
-            if len(ln.split(None, 2)) == 3:
-                key = (g.primary.source, ln)
-                seen[key] = seen.get(key, 0) + 1
+        seen.setdefault(g.primary.source, Counter()).update(set(lines))
+    # the word count is only asked of repeated lines (most lines are in one text only)
+    drop = {src: {ln for ln, k in c.items() if k >= 2 and len(ln.split(None, 2)) == 3} for src, c in seen.items()}
     out = []
     for g, lines in zip(groups, lines_of, strict=True):
-        src = g.primary.source
-        kept = [ln for ln in lines if ln and seen.get((src, ln), 0) < 2]
+        gone = drop[g.primary.source]
+        kept = [ln for ln in lines if ln and ln not in gone] if gone else [ln for ln in lines if ln]
         out.append(g.primary.title + "\n" + "\n".join(kept))
+    return out
+
+
+_NUMBER_BYTES = bytes(c if (48 <= c <= 57 or c in b",.") else 32 for c in range(256))  # digits , . kept
+_ASCII = bytes(range(128))
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers(docs: Sequence[str]) -> list[list[str]]:
+    """``_NUMBER.findall`` of every text, ~2x faster: a match is a run of ASCII digits, commas
+    and dots from its first digit to its last, which ``bytes.translate`` and ``split`` find in C.
+    A text with another decimal digit (Arabic-Indic, fullwidth: ``\\d`` matches those too; its
+    non-ASCII characters alone are searched) goes through the regex."""
+    out = []
+    for d in docs:
+        b = d.encode("utf-8", "replace")
+        if not d.isascii() and _DIGIT.search(b.translate(None, _ASCII).decode("utf-8")):
+            out.append(_NUMBER.findall(d))
+            continue
+        out.append([w.decode("ascii") for w in (x.strip(b",.") for x in b.translate(_NUMBER_BYTES).split()) if w])
     return out
 
 
@@ -117,15 +142,22 @@ def entities(text: str, common: set[str]) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = [("#" + t.replace(",", ""), t) for t in _NUMBER.findall(text)]
     for run in _NAME_RUN.findall(text):
-        phrase: list[str] = []
-        for w in [*run.split(), ""]:
-            if w and w.lower() not in common:
-                phrase.append(w)
-                out.append((w.lower(), w))
-                continue
-            if len(phrase) > 1:
-                out.append(("_".join(p.lower() for p in phrase), " ".join(phrase)))
-            phrase = []
+        out.extend(_run_names(run, common))
+    return out
+
+
+def _run_names(run: str, common: set[str]) -> list[tuple[str, str]]:
+    """(key, display) of the names and multi-word names in one name run (as ``entities``)."""
+    out: list[tuple[str, str]] = []
+    phrase: list[str] = []
+    for w in [*run.split(), ""]:
+        if w and w.lower() not in common:
+            phrase.append(w)
+            out.append((w.lower(), w))
+            continue
+        if len(phrase) > 1:
+            out.append(("_".join(p.lower() for p in phrase), " ".join(phrase)))
+        phrase = []
     return out
 
 
@@ -234,6 +266,27 @@ def _occurrences(chunks: list[np.ndarray], queries: np.ndarray) -> np.ndarray:
     return total[np.searchsorted(qs, queries)]
 
 
+def _side_by_side(a: sp.csr_matrix, wa: float, b: sp.csr_matrix, wb: float) -> sp.csr_matrix:
+    """``hstack([a * wa, b * wb])`` as float32 CSR with sorted indices, for two CSR matrices with
+    sorted indices: each row is a's entries then b's shifted past a's columns (scipy's hstack
+    and the re-sort cost ~4x more)."""
+    n = a.shape[0]
+    la, lb = np.diff(a.indptr).astype(np.int64), np.diff(b.indptr).astype(np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(la + lb, out=indptr[1:])
+    at = _ranges(indptr[:-1], la)  # where a's entries go, row by row
+    bt = _ranges(indptr[:-1] + la, lb)
+    width = a.shape[1] + b.shape[1]
+    idx_type = np.int32 if max(width, int(indptr[-1])) < 2**31 else np.int64
+    indices = np.empty(int(indptr[-1]), dtype=idx_type)
+    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    indices[at], indices[bt] = a.indices, b.indices.astype(np.int64) + a.shape[1]
+    data[at], data[bt] = (a.data * wa).astype(np.float32), (b.data * wb).astype(np.float32)
+    m = sp.csr_matrix((data, indices, indptr.astype(idx_type)), shape=(n, width))
+    m.has_sorted_indices = True
+    return m
+
+
 def build_features(
     groups: Sequence[ArticleGroup], vectors: np.ndarray, weights: Sequence[float] = DEFAULT_WEIGHTS
 ) -> Features:
@@ -245,27 +298,30 @@ def build_features(
     """
     docs = [d[:MAX_CHARS] for d in strip_boilerplate(groups)]
     n = len(docs)
+    def word_view() -> tuple[sp.csr_matrix, list[np.ndarray], list[np.ndarray]]:
+        word_keys, bits, caps, lows = _word_tokens(docs)
+        return _binary_tfidf(word_keys, bits, n)[0], caps, lows
+
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy tokenises while this thread runs the regexes
-        tokens = pool.submit(_word_tokens, docs)
+        tokens = pool.submit(word_view)
         runs = [_NAME_RUN.findall(d) for d in docs]
-        numbers = [_NUMBER.findall(d) for d in docs]
-        distinct = {r for rs in runs for r in rs}
-        run_words = sorted({w.lower() for r in distinct for w in r.split()})
+        numbers = _numbers(docs)
+        run_index: dict[str, int] = {}  # each distinct run, numbered in order of first occurrence
+        occ = [run_index.setdefault(r, len(run_index)) for rs in runs for r in rs]
+        run_words = sorted({w.lower() for r in run_index for w in r.split()})
         first = hash_words(run_words)  # "attorney's" is counted as "attorney"
-        word_keys, bits, caps, lows = tokens.result()
+        words, caps, lows = tokens.result()
     cap, low = _occurrences(caps, first), _occurrences(lows, first)
     common = {w for w, c, lo in zip(run_words, cap.tolist(), low.tolist(), strict=True) if c and lo >= 0.5 * c} | _NOT_NAMES
-    words, _, _ = _binary_tfidf(word_keys, bits, n)
-    # entity keys: numbers, then each run's names and multi-word names (as ``entities``)
-    of_run = {r: [e for e in entities(r, common) if not e[0].startswith("#")] for r in distinct}
+    # entity keys: numbers, then each run's names and multi-word names (as ``entities``; a run is
+    # its own only name run, and its numbers are counted with the text's)
+    of_run = {r: _run_names(r, common) for r in run_index}
     # (row, key id) pairs in numpy: each distinct run's key ids once, expanded per occurrence
     vocab: dict[str, int] = {}
-    run_index = {r: x for x, r in enumerate(of_run)}
     run_keys = [[vocab.setdefault(k, len(vocab)) for k, _ in e] for e in of_run.values()]
     run_len = np.array([len(ks) for ks in run_keys], dtype=np.int64)
     run_start = np.concatenate([[0], np.cumsum(run_len)[:-1]]).astype(np.int64)
     run_flat = np.array([k for ks in run_keys for k in ks], dtype=np.int64)
-    occ = [run_index[r] for rs in runs for r in rs]
     occ_row = np.repeat(np.arange(n), [len(rs) for rs in runs])
     occ_run = np.asarray(occ, dtype=np.int64)
     key_rows = np.repeat(occ_row, run_len[occ_run]) if len(occ_run) else np.zeros(0, np.int64)
@@ -279,8 +335,7 @@ def build_features(
     we, ww, wn = (float(w) for w in weights)
     total = we + ww + wn
     dense = (np.asarray(vectors, dtype=np.float32) * math.sqrt(we / total)).astype(np.float32)
-    sparse = sp.hstack([words * math.sqrt(ww / total), ent_m * math.sqrt(wn / total)], format="csr", dtype=np.float32)
-    sparse.sort_indices()
+    sparse = _side_by_side(words, math.sqrt(ww / total), ent_m, math.sqrt(wn / total))
     times = np.array(
         [min((a.published.timestamp() for a in g.articles if a.published), default=np.nan) for g in groups],
         dtype=np.float64,
@@ -288,8 +343,30 @@ def build_features(
     return Features(dense, sparse, np.asarray(vectors, dtype=np.float32), words, _Names(runs, numbers, of_run), name_idf, times)
 
 
+def _sample_threshold(sub: np.ndarray, rank: int, min_cosine: float) -> np.ndarray:
+    """Per row of ``sub``, ``max(rank-th largest value, min_cosine)`` (float32): the rank-th
+    largest is only needed where ``rank`` values exceed ``min_cosine``, a few percent of the
+    sample, so those are sorted instead of partitioning every row."""
+    rows, m = sub.shape
+    thr = np.full(rows, min_cosine, dtype=np.float32)
+    flat = np.flatnonzero(sub > min_cosine)
+    if len(flat) == 0:
+        return thr
+    r = flat // m
+    val = sub[r, flat % m]
+    val = val[np.lexsort((-val, r))]  # by row, largest first
+    count = np.bincount(r, minlength=rows)
+    ok = np.flatnonzero(count >= rank)
+    thr[ok] = val[(np.cumsum(count) - count)[ok] + rank - 1]
+    return thr
+
+
 def knn_candidates(
-    vectors: np.ndarray, k: int = DEFAULT_NEIGHBOURS, min_cosine: float = CANDIDATE_MIN_COSINE, block: int = 512
+    vectors: np.ndarray,
+    k: int = DEFAULT_NEIGHBOURS,
+    min_cosine: float = CANDIDATE_MIN_COSINE,
+    block: int = 512,
+    threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) among each row's k nearest neighbours by cosine, blockwise: O(n k) memory.
 
@@ -297,15 +374,25 @@ def knn_candidates(
     dozen candidates per row, and the k best of those are kept exactly; a row whose sample
     misjudged falls back to an exact partition of its row. Selecting k of 20,000 per row with
     ``argpartition`` cost more than the matrix product itself.
+
+    ``threads`` caps the BLAS threads of the matrix products (None: the library's default, one
+    per core). Run beside ``build_features`` on two cores, ``threads=1`` is faster for both
+    (20,000-article window: ~5.0-6.8 s for the pair instead of ~7.0-7.9 s): two BLAS threads
+    wait for each other while one of them shares its core with the tokeniser, and spin between
+    blocks on the core the other stage needs.
     """
+    if threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=threads, user_api="blas"):
+            return knn_candidates(vectors, k, min_cosine, block)
     n = len(vectors)
     if n < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     v = np.asarray(vectors, dtype=np.float32)
     kk = min(k, n - 1)
     stride = 8 if n >= 32 * kk else 1
-    sample = np.arange(0, n, stride)
-    rank = max(1, min(len(sample) - 1, (2 * kk) // stride))
+    rank = max(1, min(len(range(0, n, stride)) - 1, (2 * kk) // stride))
     codes: list[np.ndarray] = []
     for start in range(0, n, block):
         stop = min(n, start + block)
@@ -315,18 +402,17 @@ def knn_candidates(
             thr = np.full(stop - start, min_cosine, dtype=np.float32)
             if kk < n - 1:
                 thr = np.maximum(thr, np.partition(sims, n - kk, axis=1)[:, n - kk])
+            flat = np.flatnonzero(sims >= thr[:, None])  # row-major (row, column) order, as np.nonzero
         else:
-            sub = sims[:, sample]
-            q = np.partition(sub, len(sample) - rank, axis=1)[:, len(sample) - rank]
-            thr = np.maximum(q, min_cosine)
-        mask = sims >= thr[:, None]
-        if stride > 1 and kk < n - 1:
-            short = np.flatnonzero((np.count_nonzero(mask, axis=1) < kk) & (q > min_cosine))
+            thr = _sample_threshold(sims[:, ::stride], rank, min_cosine)
+            flat = np.flatnonzero(sims >= thr[:, None])
+            short = np.flatnonzero((np.bincount(flat // n, minlength=stop - start) < kk) & (thr > min_cosine))
             if len(short):
                 exact = np.partition(sims[short], n - kk, axis=1)[:, n - kk]
                 thr[short] = np.maximum(exact, min_cosine)
-                mask[short] = sims[short] >= thr[short, None]
-        r, c = np.nonzero(mask)
+                redo = np.flatnonzero(sims[short] >= thr[short, None])
+                flat = np.sort(np.concatenate([flat[~np.isin(flat // n, short)], short[redo // n] * n + redo % n]))
+        r, c = np.divmod(flat, n)
         if len(r) == 0:
             continue
         val = sims[r, c]
@@ -365,6 +451,7 @@ def sparse_pair_dots(m: sp.csr_matrix, i: np.ndarray, j: np.ndarray, buffer_byte
         return np.asarray(m[i].multiply(m[j]).sum(axis=1), dtype=np.float64).ravel()
     width = max(1, m.shape[1])
     indptr, indices, data = m.indptr.astype(np.int64), m.indices.astype(np.int64), m.data
+    data64 = data.astype(np.float64)
     nnz = np.diff(indptr)
     swap = nnz[i] < nnz[j]  # scatter the longer row, gather the shorter: the work is the gathered side
     i, j = np.where(swap, j, i), np.where(swap, i, j)
@@ -373,22 +460,38 @@ def sparse_pair_dots(m: sp.csr_matrix, i: np.ndarray, j: np.ndarray, buffer_byte
     starts = np.flatnonzero(np.concatenate([[True], si[1:] != si[:-1]]))
     rows_all = si[starts]
     per = max(1, min(len(rows_all), buffer_bytes // (8 * width)))
-    buf = np.zeros(per * width, dtype=np.float64)
-    for b0 in range(0, len(rows_all), per):
-        rows = rows_all[b0 : b0 + per]
-        p0 = starts[b0]
-        p1 = starts[b0 + per] if b0 + per < len(starts) else len(si)
-        lens = indptr[rows + 1] - indptr[rows]
-        pos = _ranges(indptr[rows], lens)
-        slot = np.repeat(np.arange(len(rows)), lens) * width + indices[pos]
-        buf[slot] = data[pos]
-        jj = sj[p0:p1]
-        jl = indptr[jj + 1] - indptr[jj]
-        jpos = _ranges(indptr[jj], jl)
-        local = np.searchsorted(rows, si[p0:p1])
-        vals = buf[np.repeat(local, jl) * width + indices[jpos]] * data[jpos]
-        out[order[p0:p1]] = np.bincount(np.repeat(np.arange(p1 - p0), jl), weights=vals, minlength=p1 - p0)
-        buf[slot] = 0.0
+
+    def batches(b_lo: int, b_hi: int) -> None:
+        buf = np.zeros(per * width, dtype=np.float64)
+        for b0 in range(b_lo, b_hi, per):
+            rows = rows_all[b0 : min(b0 + per, b_hi)]
+            p0 = starts[b0]
+            p1 = starts[b0 + len(rows)] if b0 + len(rows) < len(starts) else len(si)
+            lens = indptr[rows + 1] - indptr[rows]
+            pos = _ranges(indptr[rows], lens)
+            slot = np.repeat(np.arange(len(rows)), lens) * width + indices[pos]
+            buf[slot] = data[pos]
+            jj = sj[p0:p1]
+            jl = indptr[jj + 1] - indptr[jj]
+            jpos = _ranges(indptr[jj], jl)
+            local = np.searchsorted(rows, si[p0:p1])
+            ends = np.zeros(p1 - p0 + 1, dtype=np.int64)
+            np.cumsum(jl, out=ends[1:])
+            got = np.zeros(p1 - p0)
+            _csr_matvec(p1 - p0, len(buf), ends, np.repeat(local * width, jl) + indices[jpos], data64[jpos], buf, got)
+            out[order[p0:p1]] = got
+            buf[slot] = 0.0
+
+    # two halves of the rows side by side (numpy's gathers release the GIL); each pair's sum is
+    # the same either way
+    half = (len(rows_all) // 2 // per + 1) * per if len(i) >= PARALLEL_PAIRS else len(rows_all)
+    if half >= len(rows_all):
+        batches(0, len(rows_all))
+        return out
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(batches, half, len(rows_all))
+        batches(0, half)
+        other.result()
     return out
 
 
@@ -409,16 +512,42 @@ def _row(m: sp.csr_matrix, i: int) -> SparseVec:
     return m.indices[lo:hi], m.data[lo:hi].astype(np.float64)
 
 
-def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Union of two sorted unique arrays: the shorter one's new values inserted into the longer
-    (a story of hundreds of articles absorbs one more: no re-sort of its thousands of columns)."""
-    if len(a) < len(b):
-        a, b = b, a
-    if len(a) == 0:
+_DEAD = 1 << 62  # ``changed`` of a cluster merged into another: every heap entry naming it is stale
+
+
+def _fmin(x: float, y: float) -> float:
+    """``np.fmin`` of two floats: the smaller, ignoring a nan side."""
+    return y if x != x or y < x else x
+
+
+def _fmax(x: float, y: float) -> float:
+    """``np.fmax`` of two floats: the larger, ignoring a nan side."""
+    return y if x != x or y > x else x
+
+
+def _sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Union of two sorted unique arrays, sorted."""
+    if len(b) == 0:
         return a
-    pos = np.searchsorted(a, b)
-    new = b[(pos == len(a)) | (a[np.minimum(pos, len(a) - 1)] != b)]
-    return np.insert(a, np.searchsorted(a, new), new) if len(new) else a
+    if len(a) == 0:
+        return b
+    c = np.concatenate((a, b))
+    c.sort()
+    keep = np.empty(len(c), dtype=bool)
+    keep[0] = True
+    np.not_equal(c[1:], c[:-1], out=keep[1:])
+    return c[keep]
+
+
+def _csr_matvec(rows: int, cols: int, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.ndarray,
+                y: np.ndarray) -> None:
+    """``y += A @ x`` for the CSR matrix A = (data, indices, indptr): each row summed in order, in
+    one call (scipy's own kernel; building a ``csr_matrix`` costs ~8x more than the product).
+    Equals ``np.bincount(row, weights=data * x[indices])``, the sums ``sparse_pair_dots`` makes."""
+    if _sparsetools is not None:
+        _sparsetools.csr_matvec(rows, cols, indptr, indices, data, x, y)
+    else:
+        y += np.bincount(np.repeat(np.arange(rows), np.diff(indptr)), weights=data * x[indices], minlength=rows)
 
 
 def average_link(
@@ -443,6 +572,10 @@ def average_link(
     company's blog posting five different launches on one day is common. Its follow-up a day
     later may still join the story, if the link reaches ``same_outlet_min``. ``candidates`` are
     ``knn_candidates(f.embedding, k)`` when the caller computed them already.
+
+    The loop always merges the best remaining link (ties: smaller row indices first); the
+    bookkeeping is plain Python lists, and ~10,000 merges recompute ~130,000 links, so each
+    merge costs a handful of numpy calls, not one per neighbour.
     """
     n = len(f.dense)
     if n == 0:
@@ -453,11 +586,12 @@ def average_link(
     keep = sims >= threshold
     ci, cj, sims = ci[keep], cj[keep], sims[keep]
 
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    members: list[list[int] | None] = [[i] for i in range(n)]
+    size = [1] * n
     dsum: dict[int, np.ndarray] = {}
     ssum: dict[int, SparseVec] = {}
-    tmin = f.times.copy()
-    tmax = f.times.copy()
+    tmin = f.times.tolist()
+    tmax = list(tmin)
     srcs: list[dict[str, tuple[float, float]]] = [dict(o) for o in outlets] if outlets is not None else [{}] * n
     gap = same_outlet_hours * 3600.0
 
@@ -475,97 +609,106 @@ def average_link(
             bar = max(bar, same_outlet_min)
         return bar
 
-    adj: dict[int, set[int]] = {i: set() for i in range(n)}
-    version = [0] * n  # bumped on every merge: heap entries of older versions are stale
-    # the candidate pairs, best first, as a sorted list; links recomputed after merges go to a
-    # heap; the loop takes the better head of the two (half the heap work of pushing them all)
-    first = np.lexsort((cj, ci, -sims.astype(np.float64)))
-    initial = list(zip((-sims.astype(np.float64)[first]).tolist(), ci[first].tolist(), cj[first].tolist(),
-                       [0] * len(first), [0] * len(first), strict=True))
-    initial.reverse()  # popped from the end
+    adj: list[set[int]] = [set() for _ in range(n)]
     for a, b in zip(ci.tolist(), cj.tolist(), strict=True):
         adj[a].add(b)
         adj[b].add(a)
-    heap: list[tuple[float, int, int, int, int]] = []
+    # Staleness: ``changed[c]`` is the number of the merge that last grew cluster c (0: never,
+    # _DEAD: merged away). A link computed at merge t is current while both sides have
+    # changed <= t; the candidate pairs count as computed at merge 0.
+    changed = [0] * n
+    # the candidate pairs, best first, walked in order; links recomputed after merges go to a
+    # heap of (-link, a, b, t); the loop takes the better head of the two
+    first = np.lexsort((cj, ci, -sims.astype(np.float64)))
+    init_neg = (-sims.astype(np.float64)[first]).tolist()
+    init_a, init_b = ci[first].tolist(), cj[first].tolist()
+    p, p_end = 0, len(init_neg)
+    heap: list[tuple[float, int, int, int]] = []
     window = window_hours * 3600.0 if window_hours and window_hours > 0 else math.inf
-
-    def dvec(c: int) -> np.ndarray:
-        got = dsum.get(c)
-        return got if got is not None else f.dense[c].astype(np.float64)
-
-    def svec(c: int) -> SparseVec:
-        got = ssum.get(c)
-        return got if got is not None else _row(f.sparse, c)
 
     width = f.sparse.shape[1]
     buf = np.zeros(max(1, width), dtype=np.float64)  # the merged cluster's sparse sum, scattered
-    indptr, indices, data = f.sparse.indptr.astype(np.int64), f.sparse.indices, f.sparse.data
+    indptr = f.sparse.indptr.astype(np.int64).tolist()
+    data64 = f.sparse.data.astype(np.float64)
+    row_idx = [f.sparse.indices[indptr[r] : indptr[r + 1]] for r in range(n)]
+    row_val = [data64[indptr[r] : indptr[r + 1]] for r in range(n)]
+    row_len = [indptr[r + 1] - indptr[r] for r in range(n)]
+    dense64 = f.dense.astype(np.float64)
+    merges = 0
 
-    def links(a: int, cs: list[int]) -> list[float]:
-        """Mean similarity of cluster a (its sparse sum scattered in ``buf``) to each cluster in cs."""
-        da = dsum[a]
-        single = np.array([c for c in cs if c not in ssum], dtype=np.int64)
-        got: dict[int, float] = {}
-        if len(single):
-            lens = indptr[single + 1] - indptr[single]
-            pos = _ranges(indptr[single], lens)
-            sd = np.bincount(np.repeat(np.arange(len(single)), lens), weights=buf[indices[pos]] * data[pos],
-                             minlength=len(single))
-            dd = f.dense[single] @ da
-            got.update(zip(single.tolist(), (sd + dd).tolist(), strict=True))
-        for c in cs:
-            if c in ssum:
-                idx, val = ssum[c]
-                got[c] = float(buf[idx] @ val) + float(dsum[c] @ da)
-        size_a = len(members[a])
-        return [got[c] / (size_a * len(members[c])) for c in cs]
-
-    def too_far(a: int, b: int) -> bool:
-        lo = np.fmin(tmin[a], tmin[b])
-        hi = np.fmax(tmax[a], tmax[b])
-        return bool(np.isfinite(lo) and np.isfinite(hi) and hi - lo > window)
-
-    while heap or initial:
-        if initial and (not heap or initial[-1] < heap[0]):
-            neg, a, b, va, vb = initial.pop()
+    while True:
+        while p < p_end and (changed[init_a[p]] or changed[init_b[p]]):
+            p += 1  # stale: one side was merged since
+        if p < p_end and (not heap or (init_neg[p], init_a[p], init_b[p], 0) < heap[0]):
+            neg, a, b = init_neg[p], init_a[p], init_b[p]
+            p += 1
+        elif heap:
+            neg, a, b, t = heapq.heappop(heap)
+            if changed[a] > t or changed[b] > t:
+                continue  # stale: one side was merged since
         else:
-            neg, a, b, va, vb = heapq.heappop(heap)
-        if a not in members or b not in members or version[a] != va or version[b] != vb:
-            continue  # stale: one side was merged since
-        if too_far(a, b) or -neg < outlet_bar(a, b):
+            break
+        lo = _fmin(tmin[a], tmin[b])
+        hi = _fmax(tmax[a], tmax[b])
+        if (math.isfinite(lo) and math.isfinite(hi) and hi - lo > window) or -neg < outlet_bar(a, b):
             adj[a].discard(b)
             adj[b].discard(a)
             continue
         # merge b into a (a is the smaller index, so labels are deterministic)
-        members[a].extend(members.pop(b))
-        dsum[a] = dvec(a) + dvec(b)
-        (ia, xa), (ib, xb) = svec(a), svec(b)
+        merges += 1
+        members[a].extend(members[b])  # type: ignore[union-attr]
+        members[b] = None
+        size_a = size[a] = size[a] + size[b]
+        da = dsum[a] = (dsum[a] if a in dsum else dense64[a]) + (dsum.pop(b) if b in dsum else dense64[b])
+        ia, xa = ssum[a] if a in ssum else (row_idx[a], row_val[a])
+        ib, xb = ssum.pop(b) if b in ssum else (row_idx[b], row_val[b])
         buf[ia] += xa
         buf[ib] += xb
-        cols = _union(ia, ib)
+        cols = _sorted_union(ia, ib)
         ssum[a] = (cols, buf[cols])
-        dsum.pop(b, None)
-        ssum.pop(b, None)
-        tmin[a] = np.fmin(tmin[a], tmin[b])
-        tmax[a] = np.fmax(tmax[a], tmax[b])
+        tmin[a], tmax[a] = lo, hi
         merged = dict(srcs[a])
-        for name, (lo, hi) in srcs[b].items():
+        for name, (s1, s2) in srcs[b].items():
             old = merged.get(name)
-            merged[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+            merged[name] = (s1, s2) if old is None else (min(old[0], s1), max(old[1], s2))
         srcs[a] = merged
-        version[a] += 1
-        neighbours = sorted((adj.pop(a) | adj.pop(b)) - {a, b})
-        adj[a] = set()
-        for c, s in zip(neighbours, links(a, neighbours), strict=True):
-            adj[c].discard(b)
-            adj[c].discard(a)
+        changed[a] = merges
+        changed[b] = _DEAD
+        near = adj[a] | adj[b]
+        near.discard(a)
+        near.discard(b)
+        neighbours = sorted(near)
+        adj[b] = set()
+        new_adj: set[int] = set()
+        adj[a] = new_adj
+        # links of the merged cluster to each neighbour: singles in one gather, others one by one
+        single = [c for c in neighbours if size[c] == 1]
+        got: dict[int, float] = {}
+        if single:
+            ends = np.zeros(len(single) + 1, dtype=f.sparse.indices.dtype)
+            np.cumsum([row_len[c] for c in single], out=ends[1:])
+            sd = np.zeros(len(single))
+            _csr_matvec(len(single), len(buf), ends, np.concatenate([row_idx[c] for c in single]),
+                        np.concatenate([row_val[c] for c in single]), buf, sd)
+            dd = dense64[single] @ da
+            got = dict(zip(single, ((sd + dd) / size_a).tolist(), strict=True))
+        if len(single) < len(neighbours):
+            for c in neighbours:
+                if size[c] > 1:
+                    idx, val = ssum[c]
+                    got[c] = (float(buf[idx] @ val) + float(dsum[c] @ da)) / (size_a * size[c])
+        for c in neighbours:
+            s = got[c]
+            near_c = adj[c]
+            near_c.discard(b)
             if s >= threshold:
-                adj[a].add(c)
-                adj[c].add(a)
-                lo, hi = min(a, c), max(a, c)
-                heapq.heappush(heap, (-s, lo, hi, version[lo], version[hi]))
+                new_adj.add(c)
+                near_c.add(a)
+                heapq.heappush(heap, (-s, a, c, merges) if a < c else (-s, c, a, merges))
+            else:
+                near_c.discard(a)
         buf[cols] = 0.0
-    return [sorted(m) for _, m in sorted(members.items())]
+    return [sorted(m) for m in members if m is not None]
 
 
 def _shared_names(f: Features, i: int, j: int, limit: int = 8) -> list[str]:

@@ -100,23 +100,24 @@ def _chunk(buf: np.ndarray, detail: bool) -> dict[str, np.ndarray]:
         return {"hash": h, "start": starts}
     upper[cap] = upper[cap + 1] = True
     lower[hi[(b0 == 0xC3) & (b1 >= 0x9F) & (b1 != 0xB7)]] = True
-    # one character: one byte, or one multi-byte sequence (its length follows from the lead byte)
     first = buf[starts]
-    seq = np.where(first >= 0xF0, 4, np.where(first >= 0xE0, 3, np.where(first >= 0xC0, 2, 1)))
-    single = length == seq
-    ups = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(upper, dtype=np.int32, out=ups[1:])
-    # a Latin-1 capital marks both its bytes: the rest of the token starts after the second
+    # one character: one byte, or one multi-byte sequence (its length follows from the lead byte)
+    single = length == 1 + (first >= 0xC0).view(np.uint8) + (first >= 0xE0).view(np.uint8) + (first >= 0xF0).view(np.uint8)
+    # no capital after the first character (a Latin-1 capital marks both its bytes: the rest of
+    # the token starts after the second); capitals are few, so each is looked up in its token
     skip = 1 + ((first == 0xC3) & upper[starts] & (length > 1))
-    rest_lower = ups[ends] - ups[np.minimum(starts + skip, ends)] == 0
+    caps_at = np.flatnonzero(upper)
+    tok = np.searchsorted(starts, caps_at, side="right") - 1
+    rest_lower = np.ones(len(starts), dtype=bool)
+    rest_lower[tok[caps_at >= starts[tok] + skip[tok]]] = False
     # compounds: a hyphen or apostrophe between a word and a lower-case letter (the words the
     # name test counts are whole compounds, as the regex [a-z'’-]+ takes them)
-    plain = (buf[ends] == 0x27) | (buf[ends] == 0x2D)
-    curly = (buf[ends] == 0xE2) & (buf[ends + 1] == 0x80) & (buf[ends + 2] == 0x99)
-    joined = (plain | curly) & ((buf[np.where(curly, ends + 3, ends + 1)] - np.uint8(97)) < 26)
-    plain = (buf[starts - 1] == 0x27) | (buf[starts - 1] == 0x2D)
-    curly = (buf[starts - 3] == 0xE2) & (buf[starts - 2] == 0x80) & (buf[starts - 1] == 0x99)
-    joined |= (plain | curly) & word[np.where(curly, starts - 4, starts - 2)] & lower[starts]
+    e0, e1, e2 = buf[ends], buf[ends + 1], buf[ends + 2]
+    curly = (e0 == 0xE2) & (e1 == 0x80) & (e2 == 0x99)
+    joined = ((e0 == 0x27) | (e0 == 0x2D) | curly) & ((np.where(curly, buf[ends + 3], e1) - np.uint8(97)) < 26)
+    s1, s2, s3 = buf[starts - 1], buf[starts - 2], buf[starts - 3]
+    curly = (s3 == 0xE2) & (s2 == 0x80) & (s1 == 0x99)
+    joined |= ((s1 == 0x27) | (s1 == 0x2D) | curly) & word[np.where(curly, starts - 4, starts - 2)] & lower[starts]
     return {"hash": h, "start": starts, "single": single, "capital": upper[starts],
             "lower_initial": lower[starts], "rest_lower": rest_lower, "joined": joined}
 

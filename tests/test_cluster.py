@@ -11,7 +11,10 @@ from news_fixtures import DAY, make_articles
 
 from briefing import pipeline
 from briefing.cluster import (
+    _NUMBER,
     OTHER,
+    _numbers,
+    _side_by_side,
     assign_sections,
     cluster_stories,
     distinctive_terms,
@@ -100,6 +103,43 @@ def test_entities_keep_names_and_numbers_and_drop_sentence_starters() -> None:
     keys = {k for k, _ in entities(text, {"the", "after"})}
     assert {"#23", "indian", "ins_sukanya", "aden"} <= keys
     assert "the" not in keys and "after" not in keys
+
+
+def test_numbers_are_what_the_number_regex_finds() -> None:
+    texts = ["1,000.5 and 2.", "..5,, 6.7.8 ,x", "G7 COVID-19 3rd", "٣٤ and 12", "１２３", "naïve ٣ 4", "x²y 7", "", "no digits"]
+    assert _numbers(texts) == [_NUMBER.findall(t) for t in texts]
+
+
+def test_side_by_side_is_scipys_hstack() -> None:
+    import scipy.sparse as sp
+
+    a = sp.random(50, 30, density=0.2, format="csr", dtype=np.float32, random_state=1)
+    dense_b = sp.random(50, 7, density=0.3, dtype=np.float32, random_state=2).toarray()
+    dense_b[3] = 0  # an empty row
+    b = sp.csr_matrix(dense_b)
+    got = _side_by_side(a, 0.5, b, 0.75)
+    want = sp.hstack([a * 0.5, b * 0.75], format="csr", dtype=np.float32)
+    want.sort_indices()
+    assert got.has_sorted_indices and got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)
+
+
+def test_knn_candidates_are_each_rows_exact_nearest() -> None:
+    """The sampled threshold only saves work: every row keeps its k best at or above min_cosine
+    (ties by column), as a full sort of its row would."""
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 16))
+    x = np.round(centres[rng.integers(0, 40, 900)] + 0.4 * rng.normal(size=(900, 16)), 1)
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    k, floor = 6, 0.3
+    got = set(zip(*(a.tolist() for a in knn_candidates(x, k=k, min_cosine=floor, block=128)), strict=True))
+    sims = x @ x.T
+    want = set()
+    for r in range(len(x)):
+        cols = [c for c in np.lexsort((np.arange(len(x)), -sims[r])).tolist() if c != r and sims[r, c] >= floor][:k]
+        want |= {(min(r, c), max(r, c)) for c in cols}
+    assert got == want
 
 
 def test_knn_candidates_stay_linear_in_memory() -> None:
