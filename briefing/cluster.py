@@ -828,7 +828,7 @@ def merge_groups(
         vectors = np.asarray(encoder([embed_text(g) for g in groups]), dtype=np.float32)
     t = threshold if threshold and threshold > 0 else DEFAULT_THRESHOLD
     with ThreadPoolExecutor(max_workers=1) as pool:  # the kNN product runs in BLAS while the texts are read
-        knn = pool.submit(knn_candidates, np.asarray(vectors, dtype=np.float32), neighbours)
+        knn = pool.submit(knn_candidates, np.asarray(vectors, dtype=np.float32), neighbours, threads=1)
         f = build_features(groups, vectors, weights)
         outlets = [_outlet_times(g) for g in groups]
         candidates = knn.result()
