@@ -80,15 +80,20 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def merge_window(articles: list[Article], encoder: Encoder, cfg: Config) -> tuple[list[Story], clustering.Explainer]:
-    """``merge_stories`` without the evidence: the explainer returned adds it to the stories a digest shows."""
+def merge_window(articles: list[Article], encoder: Encoder, cfg: Config, timings: dict[str, float] | None = None,
+                 ) -> tuple[list[Story], clustering.Explainer]:
+    """``merge_stories`` without the evidence: the explainer returned adds it to the stories a digest
+    shows. ``timings`` (when given) receives the seconds of ``dedupe`` (with the embedding of the
+    groups' primaries) and of ``cluster``."""
     with _gc_paused():
-        return _merge_window(articles, encoder, cfg)
+        return _merge_window(articles, encoder, cfg, timings if timings is not None else {})
 
 
-def _merge_window(articles: list[Article], encoder: Encoder, cfg: Config) -> tuple[list[Story], clustering.Explainer]:
+def _merge_window(articles: list[Article], encoder: Encoder, cfg: Config, timings: dict[str, float],
+                  ) -> tuple[list[Story], clustering.Explainer]:
     if not articles:
         return [], clustering.Explainer(None, [])
+    start = time.perf_counter()
     c = cfg.cluster
     # Copies first, by shingles alone (a wire copy need not be embedded: it is one group with its
     # original); then the groups' primaries are embedded and the short texts among them, where a
@@ -104,7 +109,9 @@ def _merge_window(articles: list[Article], encoder: Encoder, cfg: Config) -> tup
     primaries, vectors = embedded[0]
     row = {id(a): i for i, a in enumerate(primaries)}
     group_vectors = vectors[[row[id(g.primary)] for g in groups]]
-    return clustering.merge_groups(
+    timings["dedupe"] = time.perf_counter() - start
+    start = time.perf_counter()
+    merged = clustering.merge_groups(
         groups,
         encoder,
         threshold=c.threshold,
@@ -115,6 +122,8 @@ def _merge_window(articles: list[Article], encoder: Encoder, cfg: Config) -> tup
         same_outlet_hours=c.same_outlet_hours,
         same_outlet_min=c.same_outlet_min,
     )
+    timings["cluster"] = time.perf_counter() - start
+    return merged
 
 
 # -- the daily run -------------------------------------------------------------------------------
