@@ -139,6 +139,9 @@ class Embedder:
             if h not in found and h not in missing_idx:
                 missing_idx[h] = i
         self.cached += len(texts) - len(missing_idx)
+        hits = len(set(hashes)) - len(missing_idx)
+        if self.progress and hits:  # a bar counting texts reaches its end when some come from the cache
+            self.progress(hits)
         if missing_idx:
             todo = [texts[i] for i in missing_idx.values()]
             start = time.perf_counter()

@@ -365,11 +365,18 @@ def build_digest(
             rec["items"] = len(articles)
     reporter.log(f"Merging {len(articles)} articles from the last {cfg.briefing.window_hours} hours")
     with reporter.task("Embedding", len(articles)) as advance, _embed_stage(stages, "embed+dedupe+cluster", encoder, len(articles)):
+        done = [0]
+
+        def step(n: int = 1) -> None:
+            done[0] += n
+            advance(n)
+
         if isinstance(encoder, Embedder):
-            encoder.progress = advance
+            encoder.progress = step
         stories, explain = merge_window(articles, encoder, cfg)
         if isinstance(encoder, Embedder):
             encoder.progress = None
+        advance(max(0, len(articles) - done[0]))  # wire copies are grouped, never embedded: the bar ends full
     with _embed_stage(stages, "continuity+sections+rank", encoder, len(stories)):
         history = continuity.load_history(store, before=date)
         stories = continuity.link_stories(stories, history, encoder, date=date)

@@ -85,6 +85,27 @@ def test_length_sorted_batches_give_the_same_vectors_in_the_callers_order(encode
 
 
 @pytest.mark.slow
+def test_the_embedding_progress_counts_cached_texts_too(encoder):
+    from briefing.embed import Embedder
+
+    store: dict[str, bytes] = {}
+
+    def get(model, hashes):
+        return {h: store[h] for h in hashes if h in store}
+
+    def put(model, rows):
+        store.update((h, blob) for h, _, blob in rows)
+
+    counted: list[int] = []
+    enc = Embedder(cache_get=get, cache_put=put, progress=counted.append)
+    enc(["one text", "another text"])
+    assert sum(counted) == 2
+    counted.clear()
+    enc(["one text", "a third text", "another text"])  # two from the cache, one through the model
+    assert sum(counted) == 3 and enc.encoded == 3 and enc.cached == 2
+
+
+@pytest.mark.slow
 def test_embedders_with_different_limits_share_the_model_without_clobbering_each_other(encoder):
     from briefing.embed import Embedder
 
