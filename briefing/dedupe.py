@@ -150,6 +150,36 @@ def _intersections(keys: np.ndarray, bits: int, offsets: np.ndarray, pairs: np.n
     return out
 
 
+def _jaccards(keys: np.ndarray, bits: int, offsets: np.ndarray, size: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Exact Jaccard similarity of the shingle sets of each pair (0 for two empty sets)."""
+    shared = _intersections(keys, bits, offsets, pairs)
+    union = size[pairs[:, 0]] + size[pairs[:, 1]] - shared
+    return np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+
+
+def _close_pairs(v: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
+    """(m, 2) pairs i < j, i or j among ``rows``, whose vectors reach ``threshold`` (blocks of rows:
+    no n x n matrix); a pair of two such rows may come twice."""
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    for start in range(0, len(rows), 512):
+        sel = rows[start : start + 512]
+        r, c = np.nonzero(v[sel] @ v.T >= threshold)
+        r = sel[r]
+        keep = r != c
+        found.append(np.stack([np.minimum(r, c)[keep], np.maximum(r, c)[keep]], axis=1))
+    return np.concatenate(found)
+
+
+def _components(n: int, link: np.ndarray) -> list[list[int]]:
+    """Connected components of the pairs ``link`` over n items, each in order, ordered by their first item."""
+    graph = sp.coo_matrix((np.ones(len(link)), (link[:, 0], link[:, 1])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for i, lab in enumerate(label.tolist()):
+        members.setdefault(lab, []).append(i)
+    return list(members.values())
+
+
 def minhash(items: set[str]) -> np.ndarray:
     """A NUM_PERM MinHash signature of a shingle set (the same bins collapse_copies uses)."""
     hashes = _hash_strings(sorted(items))
@@ -229,35 +259,20 @@ def collapse_copies(
     short = np.flatnonzero(size < min_shingles)
     v = None if vectors is None else np.asarray(vectors, dtype=np.float32)
     if v is not None and len(short):  # LSH misses short texts: one changed word moves many shingles
-        for start in range(0, len(short), 512):
-            rows = short[start : start + 512]
-            r, c = np.nonzero(v[rows] @ v.T >= cosine_threshold)
-            r = rows[r]
-            keep = r != c
-            pairs.append(np.stack([np.minimum(r, c)[keep], np.maximum(r, c)[keep]], axis=1))
+        pairs.append(_close_pairs(v, short, cosine_threshold))
     code = sorted_unique(np.concatenate([p[:, 0] * n + p[:, 1] for p in pairs]))
     cand = np.stack([code // n, code % n], axis=1)
-    shared = _intersections(keys, bits, offsets, cand)
-    union = size[cand[:, 0]] + size[cand[:, 1]] - shared
-    jac = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+    jac = _jaccards(keys, bits, offsets, size, cand)
     ok = jac >= jaccard_threshold
     if v is not None:
         maybe = ~ok & (np.minimum(size[cand[:, 0]], size[cand[:, 1]]) < min_shingles) & (jac >= jaccard_threshold / 2)
         sel = np.flatnonzero(maybe)
         cos = np.einsum("ij,ij->i", v[cand[sel, 0]], v[cand[sel, 1]])
         ok[sel[cos >= cosine_threshold]] = True
-    link = cand[ok]
-    graph = sp.coo_matrix((np.ones(len(link)), (link[:, 0], link[:, 1])), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    members: dict[int, list[int]] = {}
-    for i, lab in enumerate(label.tolist()):
-        members.setdefault(lab, []).append(i)  # labels in order of first member: deterministic
-    ordered = [sorted(idx, key=lambda k: _primary_key(articles[k])) for idx in members.values()]
+    # components in order of first member: deterministic
+    ordered = [sorted(idx, key=lambda k: _primary_key(articles[k])) for idx in _components(n, cand[ok])]
     to_primary = np.array([(o[0], c) for o in ordered for c in o[1:]], dtype=np.int64).reshape(-1, 2)
-    pj = to_primary
-    both = _intersections(keys, bits, offsets, pj)
-    uni = size[pj[:, 0]] + size[pj[:, 1]] - both
-    pjac = np.where(uni > 0, both / np.maximum(uni, 1), 0.0)
+    pjac = _jaccards(keys, bits, offsets, size, to_primary)
     groups, at = [], 0
     for o in ordered:
         lowest = float(pjac[at : at + len(o) - 1].min()) if len(o) > 1 else 1.0
@@ -281,39 +296,23 @@ def _join_short(groups: list[ArticleGroup], rows: np.ndarray, pv: np.ndarray, ke
     already compared them. Only the pairs found by the vectors have their shingles intersected,
     with the keys of the first pass.
     """
-    short = np.flatnonzero(size[rows] < min_shingles)
-    found = []
-    for start in range(0, len(short), 512):
-        sel = short[start : start + 512]
-        r, c = np.nonzero(pv[sel] @ pv.T >= cosine_threshold)
-        r = sel[r]
-        keep = r != c
-        found.append(np.minimum(r, c)[keep] * len(rows) + np.maximum(r, c)[keep])
-    code = sorted_unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+    m = len(rows)
+    close = _close_pairs(pv, np.flatnonzero(size[rows] < min_shingles), cosine_threshold)
+    code = sorted_unique(close[:, 0] * m + close[:, 1])
     if len(code) == 0:
         return groups
-    cand = np.stack([code // len(rows), code % len(rows)], axis=1)
-    art = rows[cand]
-    shared = _intersections(keys, bits, offsets, art)
-    union = size[art[:, 0]] + size[art[:, 1]] - shared
-    link = cand[np.where(union > 0, shared / np.maximum(union, 1), 0.0) >= min_jaccard]
+    cand = np.stack([code // m, code % m], axis=1)
+    link = cand[_jaccards(keys, bits, offsets, size, rows[cand]) >= min_jaccard]
     if len(link) == 0:
         return groups
-    graph = sp.coo_matrix((np.ones(len(link)), (link[:, 0], link[:, 1])), shape=(len(rows), len(rows)))
-    _, label = connected_components(graph, directed=False)
-    members: dict[int, list[int]] = {}
-    for i, lab in enumerate(label.tolist()):
-        members.setdefault(lab, []).append(i)
     out = []
-    for idx in members.values():
+    for idx in _components(m, link):
         if len(idx) == 1:
             out.append(groups[idx[0]])
             continue
         idx.sort(key=lambda k: _primary_key(groups[k].primary))
         pairs = np.array([(rows[idx[0]], rows[k]) for k in idx[1:]], dtype=np.int64)
-        both = _intersections(keys, bits, offsets, pairs)
-        uni = size[pairs[:, 0]] + size[pairs[:, 1]] - both
-        lowest = float(np.where(uni > 0, both / np.maximum(uni, 1), 0.0).min())
+        lowest = float(_jaccards(keys, bits, offsets, size, pairs).min())
         head = groups[idx[0]]
         copies = [a for k in idx for a in groups[k].articles if a is not head.primary]
         out.append(ArticleGroup(primary=head.primary, copies=copies,
