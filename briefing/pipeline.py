@@ -461,10 +461,11 @@ def summarize_many(stories: list[Story], encoder: Encoder, cfg: Config, store: S
     cut = [(story, view) for story, view in zip(stories, views, strict=True) if view is not story]
     for story, view in cut:
         _take_summary(story, view)
-    _prefetch(memo, [t for story, view in cut for t in summarize.rest_texts(story, view.articles)], encoder, reporter,
-              "Crediting outlets")
-    for story, view in cut:
-        summarize.attribute_rest(story, view.articles, memo)
+    cands = [summarize.rest_candidates(story, view.articles) for story, view in cut]
+    _prefetch(memo, [t for (story, _), c in zip(cut, cands, strict=True) for t in summarize.rest_texts(story, c)], encoder,
+              reporter, "Crediting outlets")
+    for (story, view), c in zip(cut, cands, strict=True):
+        summarize.attribute_rest(story, view.articles, memo, candidates=c)
 
 
 def _prefetch(memo: Prefetch, texts: list[str], encoder: Encoder, reporter: Reporter, label: str) -> None:

@@ -29,10 +29,10 @@ from ..models import Article, ArticleGroup, Encoder, Outlet, Story, Takeaway
 from .facts import Fact, disagreements, fact_tokens, sentence_facts
 from .facts import label_of as _label_of
 from .text import Sentence, article_sentences, split_sentences
-from .view import attribute_rest, lead_part, rest_texts, summary_view
+from .view import attribute_rest, lead_part, rest_candidates, rest_texts, summary_view
 
 __all__ = ["summarize_story", "summarize_to_limit", "rank_sentences", "Ranked", "summary_view", "lead_part",
-           "attribute_rest", "rest_texts", "texts_to_embed"]
+           "attribute_rest", "rest_candidates", "rest_texts", "texts_to_embed"]
 
 SAME_SIM = 0.85  # a sentence of another outlet this close says the same thing
 SUPPORT_SIM = 0.60  # ...or this close while covering the sentence's distinctive words

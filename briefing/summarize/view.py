@@ -67,10 +67,13 @@ def lead_part(text: str, words: int) -> str:
     return "\n".join(out)
 
 
-def _candidates(story: Story, read: Sequence[Article], per_outlet: int,
-                min_overlap: float) -> list[tuple[int, Article, str, float]]:
-    """(takeaway index, article, sentence, word cover) of the unread outlets' sentences worth
-    embedding: per takeaway and outlet, the best ``per_outlet`` by shared content words."""
+Candidate = tuple[int, Article, str, float]  # (takeaway index, article, sentence, word cover)
+
+
+def rest_candidates(story: Story, read: Sequence[Article], *, per_outlet: int = 1,
+                    min_overlap: float = 0.3) -> list[Candidate]:
+    """The unread outlets' sentences worth embedding for ``attribute_rest``: per takeaway and
+    outlet, the best ``per_outlet`` by shared content words, if they share ``min_overlap``."""
     from . import _content_words
 
     if not story.takeaways:
@@ -98,27 +101,27 @@ def _candidates(story: Story, read: Sequence[Article], per_outlet: int,
     return cands
 
 
-def rest_texts(story: Story, read: Sequence[Article], *, per_outlet: int = 1, min_overlap: float = 0.3) -> list[str]:
-    """The texts ``attribute_rest`` (same arguments) embeds, to embed many stories' in one call."""
-    cands = _candidates(story, read, per_outlet, min_overlap)
-    return [t.text for t in story.takeaways] + [c[2] for c in cands] if cands else []
+def rest_texts(story: Story, candidates: Sequence[Candidate]) -> list[str]:
+    """The texts ``attribute_rest`` embeds for these candidates (to embed many stories' in one call)."""
+    return [t.text for t in story.takeaways] + [c[2] for c in candidates] if candidates else []
 
 
 def attribute_rest(story: Story, read: Sequence[Article], encoder: Encoder, *, per_outlet: int = 1,
-                   min_overlap: float = 0.3) -> int:
+                   min_overlap: float = 0.3, candidates: Sequence[Candidate] | None = None) -> int:
     """Add, behind each takeaway of ``story``, the outlets among the articles the summarizer did
     not read (``story.articles`` less ``read``) that state it too. A sentence of theirs is a
     candidate when it shares at least ``min_overlap`` of the takeaway's content words (the best
     ``per_outlet`` per outlet); a candidate counts by the summarizer's own test (close in meaning
     and covering its words, or stating its figure) and never when it gives another value for a
-    figure the takeaway states. Returns the number of outlets added."""
+    figure the takeaway states. ``candidates``: ``rest_candidates`` of the same story, when the
+    caller found them already. Returns the number of outlets added."""
     from . import says_same
     from .facts import sentence_facts
 
-    cands = _candidates(story, read, per_outlet, min_overlap)
+    cands = rest_candidates(story, read, per_outlet=per_outlet, min_overlap=min_overlap) if candidates is None else candidates
     if not cands:
         return 0
-    vecs = np.asarray(encoder([t.text for t in story.takeaways] + [c[2] for c in cands]), dtype=np.float32)
+    vecs = np.asarray(encoder(rest_texts(story, cands)), dtype=np.float32)
     tv, cv = vecs[: len(story.takeaways)], vecs[len(story.takeaways):]
     t_facts = [sentence_facts(t.text) for t in story.takeaways]
     best: dict[tuple[int, str], tuple[float, Article]] = {}
