@@ -364,18 +364,10 @@ def build_digest(
             articles = window_articles(cfg, store, now)
             rec["items"] = len(articles)
     reporter.log(f"Merging {len(articles)} articles from the last {cfg.briefing.window_hours} hours")
-    with reporter.task("Embedding", len(articles)) as advance, _embed_stage(stages, "embed+dedupe+cluster", encoder, len(articles)):
-        done = [0]
-
-        def step(n: int = 1) -> None:
-            done[0] += n
-            advance(n)
-
-        if isinstance(encoder, Embedder):
-            encoder.progress = step
+    with (reporter.task("Embedding", len(articles)) as advance,
+          _embed_stage(stages, "embed+dedupe+cluster", encoder, len(articles)),
+          _progress_of(encoder, advance) as done):
         stories, explain = merge_window(articles, encoder, cfg)
-        if isinstance(encoder, Embedder):
-            encoder.progress = None
         advance(max(0, len(articles) - done[0]))  # wire copies are grouped, never embedded: the bar ends full
     with _embed_stage(stages, "continuity+sections+rank", encoder, len(stories)):
         history = continuity.load_history(store, before=date)
@@ -469,15 +461,30 @@ def summarize_many(stories: list[Story], encoder: Encoder, cfg: Config, store: S
 
 
 def _prefetch(memo: Prefetch, texts: list[str], encoder: Encoder, reporter: Reporter, label: str) -> None:
-    """Embed ``texts`` in one call, with a progress bar counting the texts the model runs."""
-    with reporter.task(label, len(set(texts))) as advance:
+    """Embed ``texts`` in one call, with a progress bar counting them."""
+    total = len(set(texts))
+    with reporter.task(label, total) as advance, _progress_of(encoder, advance) as done:
+        memo.prefetch(texts)
+        advance(max(0, total - done[0]))  # texts the memo had already (a takeaway is a sentence read before)
+
+
+@contextmanager
+def _progress_of(encoder: Encoder, advance: Callable[[int], Any]) -> Iterator[list[int]]:
+    """For the block, the texts an ``Embedder`` embeds or finds cached advance a progress bar;
+    yields their running count (``[n]``)."""
+    done = [0]
+
+    def step(n: int = 1) -> None:
+        done[0] += n
+        advance(n)
+
+    if isinstance(encoder, Embedder):
+        encoder.progress = step
+    try:
+        yield done
+    finally:
         if isinstance(encoder, Embedder):
-            encoder.progress = advance
-        try:
-            memo.prefetch(texts)
-        finally:
-            if isinstance(encoder, Embedder):
-                encoder.progress = None
+            encoder.progress = None
 
 
 def _take_summary(story: Story, read: Story) -> None:
