@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from briefing.extract import Extracted, PageJob, choose_text, extract_html, extract_page, extract_pages
+from briefing.extract import (
+    Extracted,
+    PageJob,
+    _PageTimeout,
+    choose_text,
+    extract_html,
+    extract_page,
+    extract_pages,
+)
 
 ARTICLE = [
     "Researchers at the Example Institute released a language model trained on 4.2 trillion tokens, "
@@ -122,6 +130,8 @@ def test_per_page_time_limit_in_process() -> None:
     assert time.monotonic() - start < 1.5
     assert r.error == "extraction took longer than 0.2 s"
     assert r.method == "feed"
+    # the library's own ``except Exception`` blocks must not swallow the alarm
+    assert not issubclass(_PageTimeout, Exception)
 
 
 def test_pool_extracts_in_order_and_times_out_one_page() -> None:
