@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	# torch first and pinned: the CPU build; an unpinned torch pulls a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# compile the clustering loop (numba) into its on-disk cache now, not in the first run
+	$(BIN)/python -m briefing.kernels
 	touch $(STAMP)
 
 install: $(STAMP)

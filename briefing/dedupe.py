@@ -9,7 +9,7 @@ the group records the lowest similarity of a copy to its primary.
 
 Everything runs on whole arrays, because a 20,000-article window is ~80 MB of text: tokens are
 hashed on the UTF-8 bytes (``tokens.py``), shingle sets are one sorted array of (article, hash)
-keys, signatures use one-permutation hashing, and exact Jaccard is a sparse row merge in scipy.
+keys, signatures use one-permutation hashing, and exact Jaccard is a compiled merge of sorted runs.
 The string functions ``shingles``, ``jaccard``, ``minhash`` and ``candidate_pairs`` remain for
 small inputs and tests; the last two share the array code.
 """
@@ -134,20 +134,14 @@ def _band_pairs(sig: np.ndarray) -> np.ndarray:
     return np.stack([code // n, code % n], axis=1)
 
 
-def _intersections(keys: np.ndarray, bits: int, offsets: np.ndarray, pairs: np.ndarray, batch: int = 4096) -> np.ndarray:
-    """Shared shingles of each pair, exactly: sorted merges of the two sets in scipy, in batches."""
-    out = np.zeros(len(pairs), dtype=np.int64)
+def _intersections(keys: np.ndarray, bits: int, offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Shared shingles of each pair, exactly: sorted merges of the two sets (compiled)."""
     if len(pairs) == 0:
-        return out
-    n = len(offsets) - 1
-    cols = (keys & ((np.uint64(1) << np.uint64(bits)) - np.uint64(1))).astype(np.int64)
-    m = sp.csr_matrix((np.ones(len(keys), dtype=np.int8), cols, offsets), shape=(n, 1 << bits))
-    m.has_sorted_indices = True
-    for lo in range(0, len(pairs), batch):
-        p = pairs[lo : lo + batch]
-        both = m[p[:, 0]].multiply(m[p[:, 1]]).tocsr()
-        out[lo : lo + batch] = np.diff(both.indptr)
-    return out
+        return np.zeros(0, dtype=np.int64)
+    from .kernels import shared_counts  # numba: loaded on first use
+
+    mask = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    return shared_counts(keys, mask, offsets.astype(np.int64), pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64))
 
 
 def _jaccards(keys: np.ndarray, bits: int, offsets: np.ndarray, size: np.ndarray, pairs: np.ndarray) -> np.ndarray:

@@ -66,6 +66,23 @@ def merge_stories(articles: list[Article], encoder: Encoder, cfg: Config) -> lis
     return stories
 
 
+def kernels_preload() -> threading.Thread:
+    """Import numba and load the compiled dedupe and clustering loops from its cache in a background
+    thread (~1 s, mostly imports), as ``embed.preload`` does for the model."""
+
+    def work() -> None:
+        try:
+            from .kernels import warm
+
+            warm()
+        except Exception:  # noqa: BLE001 - reported by the real call
+            pass
+
+    t = threading.Thread(target=work, name="kernels-preload", daemon=True)
+    t.start()
+    return t
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Python's cycle collector off for an allocation-heavy stage: merging a window makes millions
@@ -533,9 +550,11 @@ def run(
         with stages.stage("fetch_feeds", items=len(cfg.feeds)):
             fetched, notes = fetch_feeds(cfg, store, reporter, ref)
         timings["fetch_feeds"] = time.monotonic() - t0
-        # new entries mean embedding later: the model loads in the background meanwhile
+        # new entries mean embedding and merging later: the model and the compiled loops load in
+        # the background meanwhile
         health_map = collect_articles(cfg, store, fetched, reporter, ref, stats,
-                                      on_new=lambda: preloading.append(embed_preload(cfg.embed.model)), stages=stages)
+                                      on_new=lambda: preloading.extend([embed_preload(cfg.embed.model), kernels_preload()]),
+                                      stages=stages)
         timings["collect"] = time.monotonic() - t0 - timings["fetch_feeds"]
         health = [health_map[f.name] for f in cfg.feeds if f.name in health_map]
         stats["feeds_ok"] = sum(1 for h in health if h.ok)
